@@ -1,0 +1,44 @@
+"""Shared fixtures: the seed data and the personas most tests need."""
+
+import pytest
+from django.conf import settings
+
+from tracker import seeds
+from tracker.models import Membership, Organization, Program
+
+
+@pytest.fixture
+def seeded(db):
+    """The real seed files, loaded as `make run` loads them."""
+    seeds.load(seeds.seed_files(settings.BASE_DIR / "seeds"))
+
+
+@pytest.fixture
+def pilot_base(seeded):
+    return Program.objects.get(slug="guangxi-pilot-base-2025")
+
+
+@pytest.fixture
+def liugang(seeded):
+    return Organization.objects.get(name_zh="柳钢集团")
+
+
+@pytest.fixture
+def firm_user(django_user_model, liugang):
+    """A member of 柳钢集团 (not staff)."""
+    user = django_user_model.objects.create_user("liugang", "liugang@example.com", "pw")
+    Membership.objects.create(user=user, organization=liugang, role=Membership.Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def other_firm_user(django_user_model, seeded):
+    """A member of 东风柳汽, who must never see 柳钢集团's data."""
+    user = django_user_model.objects.create_user("dflz", "dflz@example.com", "pw")
+    Membership.objects.create(user=user, organization=Organization.objects.get(name_zh="东风柳汽"))
+    return user
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_superuser("admin", "admin@example.com", "pw")

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from tracker import seeds
+
+
+class Command(BaseCommand):
+    help = "Load the seed programs and demo data from seeds/*.yaml (idempotent, all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", help="Seed files (default: seeds/*.yaml).")
+
+    def handle(self, *paths, **options):
+        files = paths or seeds.seed_files(settings.BASE_DIR / "seeds")
+        try:
+            counts = seeds.load(files)
+        except seeds.SeedError as exc:
+            raise CommandError(str(exc)) from exc
+        summary = ", ".join(f"{section} {n}" for section, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Seeds loaded: {summary}"))
