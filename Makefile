@@ -34,6 +34,5 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 messages: $(STAMP)
-	cd tracker && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=tracker
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
