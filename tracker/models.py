@@ -734,6 +734,55 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.organization} · {self.program}"
 
+    # Which status a firm may move to from each status. Certified and rejected are outcomes the
+    # firm records once the authority decides; only a withdrawal can be taken back.
+    TRANSITIONS = {
+        Status.INTERESTED: [Status.PREPARING, Status.WITHDRAWN],
+        Status.PREPARING: [Status.SUBMITTED, Status.INTERESTED, Status.WITHDRAWN],
+        Status.SUBMITTED: [Status.CERTIFIED, Status.REJECTED, Status.WITHDRAWN],
+        Status.CERTIFIED: [],
+        Status.REJECTED: [],
+        Status.WITHDRAWN: [Status.INTERESTED],
+    }
+
+    @property
+    def next_statuses(self):
+        return [self.Status(s) for s in self.TRANSITIONS[self.status]]
+
+    @property
+    def is_submitted(self):
+        return self.status in (self.Status.SUBMITTED, self.Status.CERTIFIED, self.Status.REJECTED)
+
+    def change_status(self, status):
+        if status not in self.TRANSITIONS[self.status]:
+            raise ValidationError(
+                {
+                    "status": ValidationError(
+                        _("An application that is “%(current)s” cannot become “%(new)s”."),
+                        code="status_transition",
+                        params={
+                            "current": self.get_status_display(),
+                            "new": self.Status(status).label
+                            if status in self.Status.values
+                            else status,
+                        },
+                    )
+                }
+            )
+        self.status = status
+        self.save(update_fields=["status", "updated_at"])
+
+    @transaction.atomic
+    def set_ticked_items(self, items, user):
+        """Make exactly `items` (of this program's checklist) the ticked ones."""
+        ids = {item.pk for item in items}
+        self.ticks.exclude(item_id__in=ids).delete()
+        ChecklistTick.objects.bulk_create(
+            [ChecklistTick(application=self, item_id=pk, ticked_by=user) for pk in ids],
+            # Already ticked items keep their first tick (who and when).
+            ignore_conflicts=True,
+        )
+
     @staticmethod
     def co_builder_limit_error(limit, count):
         return ValidationError(

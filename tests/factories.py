@@ -1,0 +1,101 @@
+"""Many programs and applications at once, for query-bound tests and the benchmark.
+
+Everything is bulk-inserted: the point is the shape of the data (programs × sectors × rules ×
+applications), not the save() side effects, so deadline milestones are inserted alongside.
+"""
+
+import datetime
+
+from tracker.models import (
+    Application,
+    Authority,
+    ChecklistItem,
+    ChecklistTick,
+    CoBuilder,
+    Milestone,
+    Organization,
+    OrganizationKind,
+    Program,
+    ProgramSector,
+    Region,
+    Sector,
+)
+
+
+def make_sectors(n):
+    existing = list(Sector.objects.order_by("id")[:n])
+    extra = [
+        Sector(code=f"bench-sector-{i}", name_zh=f"测试领域{i}", name_en=f"Test sector {i}")
+        for i in range(len(existing), n)
+    ]
+    return existing + Sector.objects.bulk_create(extra)
+
+
+def make_programs(n, sectors=15, opens_on=datetime.date(2025, 3, 1), days=60):
+    """`n` published programs open from `opens_on`, each with `sectors` priority sectors, every
+    rule set, a region, two checklist items and a deadline milestone."""
+    region, _ = Region.objects.get_or_create(code="450000", defaults={"name_zh": "广西壮族自治区"})
+    authority, _ = Authority.objects.get_or_create(
+        name_zh="测试发布机关", defaults={"level": Authority.Level.PROVINCIAL, "region": region}
+    )
+    sector_rows = make_sectors(sectors)
+    programs = Program.objects.bulk_create(
+        Program(
+            slug=f"bench-program-{i}",
+            year=opens_on.year,
+            title_zh=f"测试项目{i}",
+            title_en=f"Test program {i}",
+            authority=authority,
+            source_publication="测试",
+            opens_on=opens_on,
+            deadline=opens_on + datetime.timedelta(days=days + i % 30),
+            is_published=True,
+            max_co_builders=5,
+            preferred_partnership=Program.Partnership.ACADEMIA_ENTERPRISE,
+            eligible_kinds=[OrganizationKind.ENTERPRISE, OrganizationKind.UNIVERSITY],
+            sector_clause="重点支持……",
+            co_builder_clause="联合共建单位不超过5个。",
+        )
+        for i in range(n)
+    )
+    Program.regions.through.objects.bulk_create(
+        Program.regions.through(program=p, region=region) for p in programs
+    )
+    ProgramSector.objects.bulk_create(
+        ProgramSector(program=p, sector=s, position=pos)
+        for p in programs
+        for pos, s in enumerate(sector_rows, start=1)
+    )
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(program=p, position=pos, title_zh=title, joint_only=joint)
+        for p in programs
+        for pos, (title, joint) in enumerate([("申报书", False), ("合作协议", True)], start=1)
+    )
+    Milestone.objects.bulk_create(
+        Milestone(program=p, kind=Milestone.Kind.DEADLINE, title_zh="申报截止", due_on=p.deadline)
+        for p in programs
+    )
+    return programs
+
+
+def make_applications(organization, programs, partners=()):
+    """`organization` tracks each program, with `partners` as co-builders and one item ticked."""
+    applications = Application.objects.bulk_create(
+        Application(organization=organization, program=p, status=Application.Status.PREPARING)
+        for p in programs
+    )
+    CoBuilder.objects.bulk_create(
+        CoBuilder(application=a, organization=partner) for a in applications for partner in partners
+    )
+    first_items = ChecklistItem.objects.filter(program__in=programs, position=1)
+    by_program = {item.program_id: item for item in first_items}
+    ChecklistTick.objects.bulk_create(
+        ChecklistTick(application=a, item=by_program[a.program_id])
+        for a in applications
+        if a.program_id in by_program
+    )
+    return applications
+
+
+def make_partner(name, kind=OrganizationKind.UNIVERSITY):
+    return Organization.objects.create(name_zh=name, kind=kind)

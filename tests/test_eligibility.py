@@ -1,0 +1,339 @@
+import datetime
+
+import pytest
+import time_machine
+from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import make_partner
+from tracker.eligibility import Outcome, Profile, Summary, evaluate, prefetch_for_rules, rank
+from tracker.models import (
+    Application,
+    ChecklistItem,
+    Milestone,
+    OrganizationKind,
+    Program,
+    Region,
+    Sector,
+)
+
+# 2025-04-01 in Beijing: the seed call (2025-03-27 to 2025-04-20) is open.
+OPEN_DAY = datetime.datetime(2025, 4, 1, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+@pytest.fixture(autouse=True)
+def during_the_call_in_english():
+    """Reasons are asserted on their English msgids, whatever translations are compiled."""
+    with time_machine.travel(OPEN_DAY, tick=False), translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def program(pilot_base):
+    return Program.objects.prefetch_related(*prefetch_for_rules()).get(pk=pilot_base.pk)
+
+
+@pytest.fixture
+def liuzhou(seeded):
+    return Region.objects.get(code="450200")
+
+
+@pytest.fixture
+def new_materials(seeded):
+    return Sector.objects.get(code="new-materials")
+
+
+def liugang_profile(liuzhou, new_materials, **changes):
+    values = dict(
+        kind=OrganizationKind.ENTERPRISE,
+        region=liuzhou,
+        sector_ids=frozenset([new_materials.pk]) if new_materials else None,
+        partner_kinds=frozenset([OrganizationKind.UNIVERSITY]),
+        co_builder_count=2,
+    )
+    values.update(changes)
+    return Profile(**values)
+
+
+def findings_by_rule(verdict):
+    return {f.rule: f for f in verdict.findings}
+
+
+def test_liugang_with_its_two_universities_is_eligible_with_both_priorities(
+    program, liuzhou, new_materials
+):
+    verdict = evaluate(liugang_profile(liuzhou, new_materials), program)
+
+    found = findings_by_rule(verdict)
+    assert verdict.summary == Summary.ELIGIBLE
+    assert found["sector"].outcome == Outcome.PREFERRED
+    assert found["partnership"].outcome == Outcome.PREFERRED
+    assert found["co_builders"].outcome == Outcome.PASS
+    assert verdict.priority_score == 2
+
+
+def test_the_seed_application_is_eligible_once_its_materials_are_ticked(pilot_base):
+    application = (
+        Application.objects.select_related("organization__region")
+        .prefetch_related(
+            "organization__sectors",
+            "co_builders__organization",
+            "ticks",
+            *prefetch_for_rules("program__"),
+        )
+        .get(program=pilot_base, organization__name_zh="柳钢集团")
+    )
+    application.set_ticked_items(pilot_base.checklist_items.all(), user=None)
+    application = Application.objects.prefetch_related("ticks").get(pk=application.pk)
+
+    verdict = evaluate(Profile.for_application(application), program=pilot_base)
+
+    assert verdict.summary == Summary.ELIGIBLE
+    assert findings_by_rule(verdict)["partnership"].outcome == Outcome.PREFERRED
+
+
+def test_unticked_materials_make_the_application_incomplete_not_ineligible(
+    program, liuzhou, new_materials
+):
+    profile = liugang_profile(liuzhou, new_materials, ticked_item_ids=frozenset())
+
+    verdict = evaluate(profile, program)
+
+    checklist = findings_by_rule(verdict)["checklist"]
+    assert checklist.outcome == Outcome.UNKNOWN
+    assert "0 of 2" in checklist.reason
+    assert verdict.summary == Summary.INCOMPLETE
+
+
+def test_joint_only_materials_are_not_asked_without_co_builders(program, liuzhou, new_materials):
+    first = program.checklist_items.get(joint_only=False)
+    profile = liugang_profile(
+        liuzhou,
+        new_materials,
+        co_builder_count=0,
+        partner_kinds=frozenset(),
+        ticked_item_ids=frozenset([first.pk]),
+    )
+
+    assert findings_by_rule(evaluate(profile, program))["checklist"].outcome == Outcome.PASS
+
+
+def test_six_co_builders_are_not_eligible_and_the_fix_says_remove_one(
+    program, liuzhou, new_materials
+):
+    verdict = evaluate(liugang_profile(liuzhou, new_materials, co_builder_count=6), program)
+
+    limit = findings_by_rule(verdict)["co_builders"]
+    assert verdict.summary == Summary.NOT_ELIGIBLE
+    assert limit.outcome == Outcome.FAIL
+    assert limit.reason == "6 co-building units, at most 5 allowed."
+    assert limit.fix == "Remove 1 of them."
+    assert limit.citation == "每家中试基地联合共建单位不超过5个。"
+
+
+def test_a_sector_outside_the_list_is_still_eligible_without_priority(program, liuzhou, seeded):
+    parts = Sector.objects.get(code="automotive-parts")
+
+    verdict = evaluate(
+        liugang_profile(liuzhou, None, sector_ids=frozenset([parts.pk])), program
+    )
+
+    assert verdict.summary == Summary.ELIGIBLE
+    assert findings_by_rule(verdict)["sector"].outcome == Outcome.PASS
+    assert verdict.priority_score == 1  # the partnership only
+
+
+def test_a_missing_region_is_unknown_and_the_verdict_incomplete(program, new_materials):
+    verdict = evaluate(liugang_profile(None, new_materials, region=None), program)
+
+    assert findings_by_rule(verdict)["region"].outcome == Outcome.UNKNOWN
+    assert verdict.summary == Summary.INCOMPLETE
+    assert not any(f.outcome == Outcome.FAIL for f in verdict.findings)
+
+
+def test_a_region_outside_guangxi_fails_with_a_fix(program, new_materials, seeded):
+    wuhan = Region.objects.get(code="420100")
+
+    region = findings_by_rule(evaluate(liugang_profile(wuhan, new_materials), program))["region"]
+
+    assert region.outcome == Outcome.FAIL
+    assert "Guangxi Zhuang Autonomous Region" in region.fix
+
+
+def test_the_deadline_rule_fails_once_the_call_has_closed(program, liuzhou, new_materials):
+    with time_machine.travel(datetime.date(2025, 4, 21), tick=False):
+        verdict = evaluate(liugang_profile(liuzhou, new_materials), program)
+
+    deadline = findings_by_rule(verdict)["deadline"]
+    assert deadline.outcome == Outcome.FAIL
+    assert "has passed" in deadline.reason
+    assert verdict.summary == Summary.NOT_ELIGIBLE
+
+
+def test_the_deadline_day_itself_is_still_open(program, liuzhou, new_materials):
+    # 23:30 in Beijing on April 20 is already April 20 15:30 UTC: the local date counts.
+    late = datetime.datetime(2025, 4, 20, 15, 30, tzinfo=datetime.timezone.utc)
+    with time_machine.travel(late, tick=False):
+        deadline = findings_by_rule(evaluate(liugang_profile(liuzhou, new_materials), program))
+
+    assert deadline["deadline"].outcome == Outcome.PASS
+    assert deadline["deadline"].reason == "Today is the last day to submit."
+
+
+def test_a_passed_applicant_stage_fails_even_before_the_deadline(
+    pilot_base, liuzhou, new_materials
+):
+    Milestone.objects.create(
+        program=pilot_base, title_zh="网上填报", title_en="Online registration",
+        due_on=datetime.date(2025, 3, 30),
+    )
+    program = Program.objects.prefetch_related(*prefetch_for_rules()).get(pk=pilot_base.pk)
+
+    deadline = findings_by_rule(evaluate(liugang_profile(liuzhou, new_materials), program))
+
+    assert deadline["deadline"].outcome == Outcome.FAIL
+    assert "Online registration" in deadline["deadline"].reason
+
+
+def test_a_required_sector_policy_fails_an_unlisted_sector(pilot_base, liuzhou, seeded):
+    pilot_base.sector_policy = Program.SectorPolicy.REQUIRED
+    pilot_base.save()
+    parts = Sector.objects.get(code="automotive-parts")
+    program = Program.objects.prefetch_related(*prefetch_for_rules()).get(pk=pilot_base.pk)
+
+    sector = findings_by_rule(
+        evaluate(liugang_profile(liuzhou, None, sector_ids=frozenset([parts.pk])), program)
+    )["sector"]
+
+    assert sector.outcome == Outcome.FAIL
+    assert "New materials" in sector.fix
+
+
+def test_an_organization_kind_outside_the_list_fails(pilot_base, liuzhou, new_materials):
+    pilot_base.eligible_kinds = [OrganizationKind.ENTERPRISE]
+    pilot_base.save()
+    program = Program.objects.prefetch_related(*prefetch_for_rules()).get(pk=pilot_base.pk)
+
+    profile = liugang_profile(liuzhou, new_materials, kind=OrganizationKind.UNIVERSITY)
+    kind = findings_by_rule(evaluate(profile, program))["kind"]
+
+    assert kind.outcome == Outcome.FAIL
+    assert kind.fix
+
+
+def test_rules_the_program_does_not_set_are_left_out(program):
+    assert {f.rule for f in evaluate(Profile(), program).findings} == {
+        "deadline", "region", "sector", "co_builders", "partnership"
+    }
+
+
+def test_reasons_name_places_in_the_readers_language(program, liuzhou, new_materials):
+    english = findings_by_rule(evaluate(liugang_profile(liuzhou, new_materials), program))
+    with translation.override("zh-hans"):
+        chinese = findings_by_rule(evaluate(liugang_profile(liuzhou, new_materials), program))
+
+    assert english["region"].reason == "Liuzhou lies in Guangxi Zhuang Autonomous Region."
+    assert "柳州市" in chinese["region"].reason
+
+
+def test_ranking_puts_eligible_and_preferred_programs_first(program, liuzhou, new_materials):
+    good = evaluate(liugang_profile(liuzhou, new_materials), program)
+    plain = evaluate(liugang_profile(liuzhou, new_materials, partner_kinds=frozenset()), program)
+    bad = evaluate(liugang_profile(liuzhou, new_materials, co_builder_count=9), program)
+    unknown = evaluate(Profile(), program)
+
+    assert rank([bad, unknown, plain, good]) == [good, plain, unknown, bad]
+
+
+def test_a_partner_university_gives_the_partnership_priority_whichever_side_leads(
+    program, liuzhou, new_materials
+):
+    university_leads = liugang_profile(
+        liuzhou, new_materials,
+        kind=OrganizationKind.UNIVERSITY,
+        partner_kinds=frozenset([OrganizationKind.ENTERPRISE]),
+    )
+
+    partnership = findings_by_rule(evaluate(university_leads, program))["partnership"]
+
+    assert partnership.outcome == Outcome.PREFERRED
+
+
+def test_profile_for_application_counts_co_builders_and_their_kinds(pilot_base, liugang):
+    next_year = pilot_base.clone_as_next_edition()
+    application = Application.objects.create(organization=liugang, program=next_year)
+    application.add_co_builder(make_partner("广西大学"))
+    application.add_co_builder(make_partner("某企业", kind=OrganizationKind.ENTERPRISE))
+
+    profile = Profile.for_application(application)
+
+    assert profile.co_builder_count == 2
+    assert profile.partner_kinds == {OrganizationKind.UNIVERSITY, OrganizationKind.ENTERPRISE}
+    assert profile.ticked_item_ids == frozenset()
+
+
+# --- Properties ---------------------------------------------------------------------------
+
+kinds = st.none() | st.sampled_from(OrganizationKind.values)
+counts = st.none() | st.integers(min_value=0, max_value=40)
+
+
+def profiles(regions, sector_ids, item_ids):
+    return st.builds(
+        Profile,
+        kind=kinds,
+        region=st.none() | st.sampled_from(regions),
+        sector_ids=st.none() | st.frozensets(st.sampled_from(sector_ids)),
+        partner_kinds=st.none() | st.frozensets(st.sampled_from(OrganizationKind.values)),
+        co_builder_count=counts,
+        ticked_item_ids=st.none() | st.frozensets(st.sampled_from(item_ids)),
+        submitted=st.booleans(),
+    )
+
+
+PROPERTY_SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@pytest.fixture
+def world(program):
+    regions = list(Region.objects.all())
+    sector_ids = list(Sector.objects.values_list("pk", flat=True)) + [10**6]
+    item_ids = list(ChecklistItem.objects.values_list("pk", flat=True)) + [10**6]
+    return program, profiles(regions, sector_ids, item_ids)
+
+
+def test_evaluate_never_raises_and_eligible_means_no_fail_or_unknown(world):
+    program, profile_strategy = world
+
+    @PROPERTY_SETTINGS
+    @given(profile=profile_strategy, policy=st.sampled_from(Program.SectorPolicy.values),
+           day=st.dates(datetime.date(2025, 1, 1), datetime.date(2025, 6, 1)))
+    def check(profile, policy, day):
+        program.sector_policy = policy
+        verdict = evaluate(profile, program, today=day)
+        outcomes = {f.outcome for f in verdict.findings}
+        eligible = verdict.summary == Summary.ELIGIBLE
+        assert eligible == (not outcomes & {Outcome.FAIL, Outcome.UNKNOWN})
+        assert all(f.reason for f in verdict.findings)
+        assert all(f.fix for f in verdict.findings if f.outcome == Outcome.FAIL)
+
+    check()
+
+
+def test_removing_co_builders_never_turns_the_limit_from_pass_to_fail(world):
+    program, profile_strategy = world
+
+    @PROPERTY_SETTINGS
+    @given(profile=profile_strategy, removed=st.integers(min_value=0, max_value=40))
+    def check(profile, removed):
+        before = findings_by_rule(evaluate(profile, program))["co_builders"]
+        count = profile.co_builder_count
+        fewer = Profile(**{**profile.__dict__, "co_builder_count": max(0, (count or 0) - removed)})
+        after = findings_by_rule(evaluate(fewer, program))["co_builders"]
+        if before.outcome == Outcome.PASS:
+            assert after.outcome == Outcome.PASS
+
+    check()

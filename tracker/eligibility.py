@@ -1,0 +1,410 @@
+"""Eligibility: the rules of a call as code, their parameters as data on the Program.
+
+`evaluate(profile, program)` runs every rule the program sets and returns a Verdict holding one
+Finding per rule, like Django's password validators collect every error instead of stopping at
+the first. A rule never fails for want of input: what the profile does not say is *unknown*.
+
+Rules read only the program's prefetched relations (see `prefetch_for_rules`), so the
+self-check and the dashboard evaluate hundreds of programs without one query per program.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Prefetch
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tracker.models import Milestone, OrganizationKind, Program, ProgramSector
+
+ACADEMIA = {OrganizationKind.UNIVERSITY, OrganizationKind.RESEARCH_INSTITUTE}
+
+
+class Outcome(models.TextChoices):
+    PASS = "pass", gettext_lazy("Met")
+    PREFERRED = "preferred", gettext_lazy("Priority")
+    UNKNOWN = "unknown", gettext_lazy("Not known yet")
+    FAIL = "fail", gettext_lazy("Not met")
+
+
+class Summary(models.TextChoices):
+    ELIGIBLE = "eligible", gettext_lazy("Eligible")
+    INCOMPLETE = "incomplete", gettext_lazy("Incomplete: some answers are missing")
+    NOT_ELIGIBLE = "not_eligible", gettext_lazy("Not eligible")
+
+
+# Ranking order: what a firm can apply for comes first.
+SUMMARY_RANK = {Summary.ELIGIBLE: 0, Summary.INCOMPLETE: 1, Summary.NOT_ELIGIBLE: 2}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What we know about an applicant; None means "not given", never "no"."""
+
+    kind: str | None = None
+    region: object = None  # a Region
+    sector_ids: frozenset | None = None
+    partner_kinds: frozenset | None = None
+    co_builder_count: int | None = None
+    # None when materials are not tracked (the anonymous self-check): the rule is then skipped.
+    ticked_item_ids: frozenset | None = None
+    submitted: bool = False
+
+    @classmethod
+    def for_application(cls, application):
+        """The lead organization with its co-builders and ticks, from prefetched relations."""
+        organization = application.organization
+        partners = [cb.organization for cb in application.co_builders.all()]
+        return cls(
+            kind=organization.kind or None,
+            region=organization.region,
+            sector_ids=frozenset(s.pk for s in organization.sectors.all()) or None,
+            partner_kinds=frozenset(p.kind for p in partners),
+            co_builder_count=len(partners),
+            ticked_item_ids=frozenset(t.item_id for t in application.ticks.all()),
+            submitted=application.is_submitted,
+        )
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    label: str
+    requirement: str
+    outcome: str
+    reason: str
+    citation: str = ""
+    fix: str = ""
+
+    @property
+    def outcome_label(self):
+        return Outcome(self.outcome).label
+
+
+@dataclass
+class Verdict:
+    program: Program
+    findings: list = field(default_factory=list)
+
+    @property
+    def summary(self):
+        outcomes = {f.outcome for f in self.findings}
+        if Outcome.FAIL in outcomes:
+            return Summary.NOT_ELIGIBLE
+        if Outcome.UNKNOWN in outcomes:
+            return Summary.INCOMPLETE
+        return Summary.ELIGIBLE
+
+    @property
+    def summary_label(self):
+        return Summary(self.summary).label
+
+    @property
+    def priority_score(self):
+        return sum(f.outcome == Outcome.PREFERRED for f in self.findings)
+
+    def sort_key(self):
+        deadline = self.program.deadline or datetime.date.max
+        return (SUMMARY_RANK[self.summary], -self.priority_score, deadline, self.program.slug)
+
+
+def prefetch_for_rules(prefix=""):
+    """The lookups the rules read, for Program querysets or (prefix "program__") related ones."""
+    return [
+        Prefetch(
+            f"{prefix}program_sectors", queryset=ProgramSector.objects.select_related("sector")
+        ),
+        f"{prefix}regions",
+        f"{prefix}checklist_items",
+        f"{prefix}milestones",
+    ]
+
+
+def evaluate(profile, program, today=None):
+    today = today or program.local_today()
+    findings = [rule(profile, program, today) for rule in RULES]
+    return Verdict(program, [f for f in findings if f is not None])
+
+
+def rank(verdicts):
+    return sorted(verdicts, key=Verdict.sort_key)
+
+
+def _names(items):
+    return _(", ").join(str(item) for item in items)
+
+
+def _day(date):
+    return date_format(date, "DATE_FORMAT")
+
+
+def deadline_rule(profile, program, today):
+    label = _("Deadline")
+    if program.deadline is None:
+        return Finding(
+            "deadline", label, _("The program has not announced its dates yet."),
+            Outcome.UNKNOWN, _("No deadline is known yet."), program.deadline_clause,
+        )
+    finding = dict(
+        rule="deadline",
+        label=label,
+        requirement=_("Submit the materials by %(date)s (%(tz)s time), that day included.")
+        % {"date": _day(program.deadline), "tz": program.timezone},
+        citation=program.deadline_clause,
+    )
+    if profile.submitted:
+        return Finding(**finding, outcome=Outcome.PASS, reason=_("The application was submitted."))
+    if today > program.deadline:
+        return Finding(
+            **finding,
+            outcome=Outcome.FAIL,
+            reason=_("The deadline (%(date)s) has passed: this edition is closed.")
+            % {"date": _day(program.deadline)},
+            fix=_("Watch for next year's edition of this program."),
+        )
+    missed = [
+        m
+        for m in program.milestones.all()
+        if m.kind == Milestone.Kind.STAGE
+        and m.audience == Milestone.Audience.APPLICANT
+        and m.due_on < today
+    ]
+    if missed:
+        return Finding(
+            **finding,
+            outcome=Outcome.FAIL,
+            reason=_("The step “%(step)s” was due on %(date)s and has passed.")
+            % {"step": missed[0].title, "date": _day(missed[0].due_on)},
+            fix=_("Ask the program's contact whether late entries are still accepted."),
+        )
+    if program.opens_on and today < program.opens_on:
+        reason = _("Applications open on %(date)s.") % {"date": _day(program.opens_on)}
+    elif program.deadline == today:
+        reason = _("Today is the last day to submit.")
+    else:
+        reason = _("%(days)d days until the deadline.") % {"days": program.days_left(today)}
+    return Finding(**finding, outcome=Outcome.PASS, reason=reason)
+
+
+def co_builder_rule(profile, program, today):
+    limit = program.max_co_builders
+    if limit is None:
+        return None
+    finding = dict(
+        rule="co_builders",
+        label=_("Co-building units"),
+        requirement=_("At most %(limit)d co-building units per application.") % {"limit": limit},
+        citation=program.co_builder_clause,
+    )
+    count = profile.co_builder_count
+    params = {"count": count, "limit": limit}
+    if count is None:
+        return Finding(
+            **finding,
+            outcome=Outcome.UNKNOWN,
+            reason=_("The number of co-building units is not given."),
+        )
+    if count > limit:
+        return Finding(
+            **finding,
+            outcome=Outcome.FAIL,
+            reason=_("%(count)d co-building units, at most %(limit)d allowed.") % params,
+            fix=_("Remove %(excess)d of them.") % {"excess": count - limit},
+        )
+    return Finding(
+        **finding,
+        outcome=Outcome.PASS,
+        reason=_("%(count)d co-building units, within the limit of %(limit)d.") % params,
+    )
+
+
+def kind_rule(profile, program, today):
+    kinds = program.eligible_kinds
+    if not kinds:
+        return None
+    allowed = _names(OrganizationKind(k).label for k in kinds)
+    finding = dict(
+        rule="kind",
+        label=_("Kind of organization"),
+        requirement=_("The lead applicant must be one of: %(kinds)s.") % {"kinds": allowed},
+        citation=program.kinds_clause,
+    )
+    if profile.kind is None:
+        return Finding(
+            **finding, outcome=Outcome.UNKNOWN, reason=_("The kind of organization is not given.")
+        )
+    params = {"kind": OrganizationKind(profile.kind).label, "kinds": allowed}
+    if profile.kind in kinds:
+        return Finding(**finding, outcome=Outcome.PASS, reason=_("%(kind)s may apply.") % params)
+    return Finding(
+        **finding,
+        outcome=Outcome.FAIL,
+        reason=_("%(kind)s may not lead an application.") % params,
+        fix=_("Let a partner that is one of these lead: %(kinds)s.") % params,
+    )
+
+
+def region_rule(profile, program, today):
+    regions = list(program.regions.all())
+    if not regions:
+        return None
+    names = _names(regions)
+    finding = dict(
+        rule="region",
+        label=_("Region"),
+        requirement=_("The lead applicant must be registered in %(regions)s.")
+        % {"regions": names},
+        citation=program.region_clause,
+    )
+    if profile.region is None:
+        return Finding(
+            **finding, outcome=Outcome.UNKNOWN, reason=_("The region is not given.")
+        )
+    params = {"region": profile.region, "regions": names}
+    if any(region.contains(profile.region) for region in regions):
+        return Finding(
+            **finding, outcome=Outcome.PASS, reason=_("%(region)s lies in %(regions)s.") % params
+        )
+    return Finding(
+        **finding,
+        outcome=Outcome.FAIL,
+        reason=_("%(region)s is outside %(regions)s.") % params,
+        fix=_("Let a partner registered in %(regions)s lead the application.") % params,
+    )
+
+
+def sector_rule(profile, program, today):
+    listed = list(program.program_sectors.all())
+    if not listed:
+        return None
+    names = _names(ps.sector for ps in listed)
+    required = program.sector_policy == Program.SectorPolicy.REQUIRED
+    if required:
+        requirement = _("Only these sectors may apply: %(sectors)s.")
+    else:
+        requirement = _("Priority for these sectors; others may still apply: %(sectors)s.")
+    finding = dict(
+        rule="sector",
+        label=_("Sector"),
+        requirement=requirement % {"sectors": names},
+        citation=program.sector_clause,
+    )
+    if profile.sector_ids is None:
+        return Finding(**finding, outcome=Outcome.UNKNOWN, reason=_("No sector is given."))
+    matched = _names(ps.sector for ps in listed if ps.sector_id in profile.sector_ids)
+    if matched and required:
+        return Finding(
+            **finding,
+            outcome=Outcome.PASS,
+            reason=_("%(sectors)s may apply.") % {"sectors": matched},
+        )
+    if matched:
+        return Finding(
+            **finding,
+            outcome=Outcome.PREFERRED,
+            reason=_("%(sectors)s: a priority sector of this program.") % {"sectors": matched},
+        )
+    if required:
+        return Finding(
+            **finding,
+            outcome=Outcome.FAIL,
+            reason=_("None of the given sectors may apply."),
+            fix=_("Apply with work in one of these sectors: %(sectors)s.") % {"sectors": names},
+        )
+    return Finding(
+        **finding,
+        outcome=Outcome.PASS,
+        reason=_(
+            "The given sectors are not on the priority list: you may apply, without priority."
+        ),
+    )
+
+
+def partnership_rule(profile, program, today):
+    if program.preferred_partnership != Program.Partnership.ACADEMIA_ENTERPRISE:
+        return None
+    finding = dict(
+        rule="partnership",
+        label=_("Joint application"),
+        requirement=_(
+            "Priority for a research institution or university applying with an enterprise, "
+            "either side leading."
+        ),
+        citation=program.partnership_clause,
+    )
+    if profile.kind is None or profile.partner_kinds is None:
+        return Finding(
+            **finding,
+            outcome=Outcome.UNKNOWN,
+            reason=_("The kinds of the applicant and its partners are not given."),
+        )
+    sides = {profile.kind, *profile.partner_kinds}
+    has_enterprise = OrganizationKind.ENTERPRISE in sides
+    has_academia = bool(sides & ACADEMIA)
+    if has_enterprise and has_academia:
+        return Finding(
+            **finding,
+            outcome=Outcome.PREFERRED,
+            reason=_("An enterprise and a research institution or university apply together."),
+        )
+    if has_enterprise:
+        fix = _("For priority, add a university or research institution as co-building unit.")
+    elif has_academia:
+        fix = _("For priority, add an enterprise as co-building unit.")
+    else:
+        fix = _("For priority, apply with an enterprise and a university or research institution.")
+    return Finding(
+        **finding,
+        outcome=Outcome.PASS,
+        reason=_("Not a research institution (university) and enterprise partnership: you may "
+                 "apply, without this priority."),
+        fix=fix,
+    )
+
+
+def checklist_rule(profile, program, today):
+    if profile.ticked_item_ids is None:
+        return None
+    # Joint-only items are asked unless we know there are no co-builders.
+    joint = profile.co_builder_count != 0
+    needed = [
+        item
+        for item in program.checklist_items.all()
+        if item.required and (joint or not item.joint_only)
+    ]
+    if not needed:
+        return None
+    missing = [item for item in needed if item.pk not in profile.ticked_item_ids]
+    finding = dict(
+        rule="checklist",
+        label=_("Materials and attestations"),
+        requirement=_("Every required item on the checklist is ready."),
+    )
+    params = {"done": len(needed) - len(missing), "total": len(needed), "items": _names(missing)}
+    if missing:
+        return Finding(
+            **finding,
+            outcome=Outcome.UNKNOWN,
+            reason=_("%(done)d of %(total)d required items ticked; still open: %(items)s.")
+            % params,
+            citation=missing[0].citation,
+            fix=_("Tick each item once it is ready."),
+        )
+    return Finding(
+        **finding,
+        outcome=Outcome.PASS,
+        reason=_("All %(total)d required items are ticked.") % params,
+    )
+
+
+RULES = [
+    deadline_rule,
+    kind_rule,
+    region_rule,
+    sector_rule,
+    co_builder_rule,
+    partnership_rule,
+    checklist_rule,
+]
