@@ -42,3 +42,23 @@ def other_firm_user(django_user_model, seeded):
 @pytest.fixture
 def staff_user(django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.com", "pw")
+
+
+@pytest.fixture
+def call_open():
+    """2025-04-01 10:00 in Beijing: the seed call (2025-03-27 to 2025-04-20) takes applications."""
+    import datetime
+
+    import time_machine
+
+    moment = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
+    with time_machine.travel(moment, tick=False):
+        yield moment
+
+
+@pytest.fixture
+def english_client(client):
+    """A browser asking for English: pages are asserted on their English msgids, whatever
+    translations are compiled."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

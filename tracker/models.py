@@ -128,6 +128,10 @@ class ProgramQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def open_on(self, today):
+        """Programs taking applications on `today`: open or closing soon."""
+        return self.filter(opens_on__lte=today, deadline__gte=today)
+
     def with_status(self, status, today):
         """Programs whose `status_on(today)` is `status`, as one filter (for lists and admin)."""
         if status == Program.Status.DRAFT:

@@ -1,0 +1,95 @@
+import pytest
+
+from tests.factories import make_programs
+from tracker.models import OrganizationKind, Region, Sector
+
+
+def liugang_answers(seeded, **changes):
+    answers = {
+        "kind": OrganizationKind.ENTERPRISE,
+        "region": Region.objects.get(code="450200").pk,
+        "sectors": [Sector.objects.get(code="new-materials").pk],
+        "partner_count": 2,
+        "partner_kinds": [OrganizationKind.UNIVERSITY],
+    }
+    answers.update(changes)
+    return {k: v for k, v in answers.items() if v is not None}
+
+
+def test_it_shows_the_form_without_verdicts_before_any_answer(english_client, seeded, call_open):
+    response = english_client.get("/check/")
+
+    assert response.status_code == 200
+    assert response.context["verdicts"] is None
+
+
+def test_liugang_sees_the_seed_program_as_eligible_with_priority(english_client, seeded, call_open):
+    response = english_client.get("/check/", liugang_answers(seeded))
+
+    [verdict] = response.context["verdicts"]
+    assert verdict.program.slug == "guangxi-pilot-base-2025"
+    assert verdict.summary == "eligible"
+    assert verdict.priority_score == 2
+    assert "a priority sector of this program" in response.content.decode()
+
+
+def test_six_partners_show_the_fix(english_client, seeded, call_open):
+    response = english_client.get("/check/", liugang_answers(seeded, partner_count=6))
+
+    [verdict] = response.context["verdicts"]
+    assert verdict.summary == "not_eligible"
+    assert "Remove 1 of them." in response.content.decode()
+
+
+def test_empty_answers_are_incomplete_never_a_failure(english_client, seeded, call_open):
+    response = english_client.get("/check/", {"kind": "", "region": ""})
+
+    [verdict] = response.context["verdicts"]
+    assert verdict.summary == "incomplete"
+
+
+def test_it_lists_open_programs_only_and_links_to_closed_ones(english_client, seeded):
+    # No frozen time: today (after 2025-04-20) the seed call is closed.
+    response = english_client.get("/check/", liugang_answers(seeded))
+
+    assert response.context["verdicts"] == []
+    assert "?status=closed" in response.content.decode()
+
+
+def test_bad_input_names_the_field_and_the_limit(english_client, seeded, call_open):
+    response = english_client.get("/check/", liugang_answers(seeded, partner_count=999, region="x"))
+
+    assert response.status_code == 200
+    assert response.context["verdicts"] is None
+    assert response.context["form"].errors["partner_count"] == [
+        "The number of partners must be at most 50."
+    ]
+    assert "region" in response.context["form"].errors
+
+
+def test_it_stores_nothing(english_client, seeded, call_open, django_assert_num_queries):
+    answers = liugang_answers(seeded)
+    # Reads only: the chosen region and sectors, the programs and what the rules read, then the
+    # region and sector choices to show the form again.
+    with django_assert_num_queries(9) as captured:
+        english_client.get("/check/", answers)
+
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in captured.captured_queries)
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_queries_stay_bounded_whatever_the_number_of_programs(
+    english_client, db, call_open, count, django_assert_max_num_queries
+):
+    make_programs(count)
+    answers = {
+        "kind": OrganizationKind.ENTERPRISE,
+        "sectors": list(Sector.objects.values_list("pk", flat=True)[:2]),
+        "partner_count": 1,
+        "partner_kinds": ["university"],
+    }
+
+    with django_assert_max_num_queries(10):
+        response = english_client.get("/check/", answers)
+
+    assert len(response.context["verdicts"]) == count

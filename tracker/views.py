@@ -1,0 +1,216 @@
+"""The pages firms and visitors use: programs, the self-check and the firm's dashboard."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracker.eligibility import Profile, evaluate, prefetch_for_rules, rank
+from tracker.forms import (
+    ChecklistForm,
+    CoBuilderForm,
+    ProgramFilterForm,
+    SelfCheckForm,
+    StatusForm,
+    TrackForm,
+    trackable_organizations,
+)
+from tracker.models import Application, CoBuilder, Organization, Program, ProgramSector
+
+
+def index(request):
+    return redirect("programs")
+
+
+def programs(request):
+    form = ProgramFilterForm(request.GET or None)
+    today = timezone.localdate()
+    listed = (
+        Program.objects.published()
+        .select_related("authority")
+        .prefetch_related(
+            Prefetch("program_sectors", queryset=ProgramSector.objects.select_related("sector"))
+        )
+    )
+    status = ""
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        if form.cleaned_data["sector"]:
+            listed = listed.filter(priority_sectors=form.cleaned_data["sector"])
+        if form.cleaned_data["authority"]:
+            listed = listed.filter(authority=form.cleaned_data["authority"])
+    if status == "":
+        listed = listed.open_on(today)
+    elif status != "all":
+        listed = listed.with_status(status, today)
+    ctx = {"form": form, "rows": [_program_row(p) for p in listed], "status": status}
+    return render(request, "tracker/program_list.html", ctx)
+
+
+def _program_row(program):
+    return {"program": program, "status": program.status_on(), "days_left": program.days_left()}
+
+
+def _get_program(request, slug):
+    visible = Program.objects.all() if request.user.is_staff else Program.objects.published()
+    return get_object_or_404(
+        visible.select_related("authority").prefetch_related(*prefetch_for_rules()), slug=slug
+    )
+
+
+def program_detail(request, slug):
+    program = _get_program(request, slug)
+    tracking = Application.objects.for_user(request.user).filter(program=program)
+    ctx = {
+        **_program_row(program),
+        "today": program.local_today(),
+        "rules": evaluate(Profile(), program).findings,
+        "sectors": [ps.sector for ps in program.program_sectors.all()],
+        "tracking": tracking.select_related("organization"),
+        "trackable": list(trackable_organizations(request.user, program)[:100]),
+    }
+    return render(request, "tracker/program_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def track(request, slug):
+    program = _get_program(request, slug)
+    form = TrackForm(request.POST, user=request.user, program=program)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your organizations that does not track it yet."))
+        return redirect("program", slug=slug)
+    application = form.save()
+    messages.success(request, _("You now track this program."))
+    return _back_to(application)
+
+
+def self_check(request):
+    form = SelfCheckForm(request.GET or None)
+    verdicts = None
+    if form.is_valid():
+        profile = form.profile()
+        open_programs = (
+            Program.objects.published()
+            .open_on(timezone.localdate())
+            .select_related("authority")
+            .prefetch_related(*prefetch_for_rules())
+        )
+        verdicts = rank(evaluate(profile, program) for program in open_programs)
+    ctx = {"form": form, "verdicts": verdicts}
+    return render(request, "tracker/self_check.html", ctx)
+
+
+def _applications(user):
+    """The user's applications with everything the rules and the cards read, in a fixed number
+    of queries however many there are."""
+    return (
+        Application.objects.for_user(user)
+        .select_related("organization__region", "program__authority")
+        .prefetch_related(
+            "organization__sectors",
+            Prefetch("co_builders", queryset=CoBuilder.objects.select_related("organization")),
+            "ticks",
+            *prefetch_for_rules("program__"),
+        )
+        .order_by("program__deadline", "program__slug", "organization__name_zh")
+    )
+
+
+def _card(application):
+    profile = Profile.for_application(application)
+    program = application.program
+    return {
+        "application": application,
+        "program": program,
+        "verdict": evaluate(profile, program),
+        "days_left": program.days_left(),
+        "status": program.status_on(),
+        "co_builders": application.co_builders.all(),
+        "items": [
+            (item, item.pk in profile.ticked_item_ids) for item in program.checklist_items.all()
+        ],
+    }
+
+
+@login_required
+def dashboard(request):
+    ctx = {
+        "cards": [_card(a) for a in _applications(request.user)],
+        "organizations": Organization.objects.for_user(request.user)[:20],
+    }
+    return render(request, "tracker/dashboard.html", ctx)
+
+
+def _get_application_for_user(request, pk):
+    return get_object_or_404(_applications(request.user), pk=pk)
+
+
+def _back_to(application):
+    return redirect(f"{reverse('dashboard')}#application-{application.pk}")
+
+
+@login_required
+def application_detail(request, pk):
+    ctx = {"card": _card(_get_application_for_user(request, pk))}
+    return render(request, "tracker/application.html", ctx)
+
+
+@login_required
+@require_POST
+def application_ticks(request, pk):
+    application = _get_application_for_user(request, pk)
+    form = ChecklistForm(request.POST, application=application)
+    if form.is_valid():
+        application.set_ticked_items(form.cleaned_data["items"], request.user)
+        messages.success(request, _("Checklist saved."))
+    else:
+        messages.error(request, _("Those items are not on this program's checklist."))
+    return _back_to(application)
+
+
+@login_required
+@require_POST
+def application_status(request, pk):
+    application = _get_application_for_user(request, pk)
+    form = StatusForm(request.POST, application=application)
+    try:
+        if not form.is_valid():
+            raise ValidationError(
+                _("Choose one of the statuses offered for this application.")
+            )
+        application.change_status(form.cleaned_data["status"])
+        messages.success(request, _("Status changed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back_to(application)
+
+
+@login_required
+@require_POST
+def co_builder_add(request, pk):
+    application = _get_application_for_user(request, pk)
+    form = CoBuilderForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["partner"])
+        application.add_co_builder(form.cleaned_data["partner"])
+        messages.success(request, _("Co-building unit added."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back_to(application)
+
+
+@login_required
+@require_POST
+def co_builder_remove(request, pk, co_builder_pk):
+    application = _get_application_for_user(request, pk)
+    co_builder = get_object_or_404(application.co_builders, pk=co_builder_pk)
+    co_builder.delete()
+    messages.success(request, _("Co-building unit removed."))
+    return _back_to(application)
