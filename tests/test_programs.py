@@ -66,7 +66,7 @@ def test_the_program_page_states_the_rules_with_their_citations(
 
     assert "At most 5 co-building units per application." in body
     assert "每家中试基地联合共建单位不超过5个。" in body
-    assert "Priority for these sectors; others may still apply" in body
+    assert "Priority for the 15 listed sectors; other sectors may still apply." in body
     assert "Application materials due" in body  # the deadline milestone on the timeline
     assert "List of joint co-building units (at most 5)" in body
     assert "Liuzhou Daily" in body or "柳州日报" in body

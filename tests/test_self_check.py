@@ -4,6 +4,11 @@ from tests.factories import make_programs
 from tracker.models import OrganizationKind, Region, Sector
 
 
+def verdicts(response):
+    """Every ranked verdict, across pages."""
+    return response.context["page"].paginator.object_list
+
+
 def liugang_answers(seeded, **changes):
     answers = {
         "kind": OrganizationKind.ENTERPRISE,
@@ -20,13 +25,13 @@ def test_it_shows_the_form_without_verdicts_before_any_answer(english_client, se
     response = english_client.get("/check/")
 
     assert response.status_code == 200
-    assert response.context["verdicts"] is None
+    assert response.context["page"] is None
 
 
 def test_liugang_sees_the_seed_program_as_eligible_with_priority(english_client, seeded, call_open):
     response = english_client.get("/check/", liugang_answers(seeded))
 
-    [verdict] = response.context["verdicts"]
+    [verdict] = verdicts(response)
     assert verdict.program.slug == "guangxi-pilot-base-2025"
     assert verdict.summary == "eligible"
     assert verdict.priority_score == 2
@@ -36,7 +41,7 @@ def test_liugang_sees_the_seed_program_as_eligible_with_priority(english_client,
 def test_six_partners_show_the_fix(english_client, seeded, call_open):
     response = english_client.get("/check/", liugang_answers(seeded, partner_count=6))
 
-    [verdict] = response.context["verdicts"]
+    [verdict] = verdicts(response)
     assert verdict.summary == "not_eligible"
     assert "Remove 1 of them." in response.content.decode()
 
@@ -44,7 +49,7 @@ def test_six_partners_show_the_fix(english_client, seeded, call_open):
 def test_empty_answers_are_incomplete_never_a_failure(english_client, seeded, call_open):
     response = english_client.get("/check/", {"kind": "", "region": ""})
 
-    [verdict] = response.context["verdicts"]
+    [verdict] = verdicts(response)
     assert verdict.summary == "incomplete"
 
 
@@ -52,7 +57,7 @@ def test_it_lists_open_programs_only_and_links_to_closed_ones(english_client, se
     # No frozen time: today (after 2025-04-20) the seed call is closed.
     response = english_client.get("/check/", liugang_answers(seeded))
 
-    assert response.context["verdicts"] == []
+    assert verdicts(response) == []
     assert "?status=closed" in response.content.decode()
 
 
@@ -60,7 +65,7 @@ def test_bad_input_names_the_field_and_the_limit(english_client, seeded, call_op
     response = english_client.get("/check/", liugang_answers(seeded, partner_count=999, region="x"))
 
     assert response.status_code == 200
-    assert response.context["verdicts"] is None
+    assert response.context["page"] is None
     assert response.context["form"].errors["partner_count"] == [
         "The number of partners must be at most 50."
     ]
@@ -71,7 +76,7 @@ def test_it_stores_nothing(english_client, seeded, call_open, django_assert_num_
     answers = liugang_answers(seeded)
     # Reads only: the chosen region and sectors, the programs and what the rules read, then the
     # region and sector choices to show the form again.
-    with django_assert_num_queries(9) as captured:
+    with django_assert_num_queries(10) as captured:
         english_client.get("/check/", answers)
 
     assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in captured.captured_queries)
@@ -92,4 +97,16 @@ def test_queries_stay_bounded_whatever_the_number_of_programs(
     with django_assert_max_num_queries(10):
         response = english_client.get("/check/", answers)
 
-    assert len(response.context["verdicts"]) == count
+    assert len(verdicts(response)) == count
+    assert len(response.context["page"]) == min(count, 20)
+
+
+def test_later_pages_keep_the_answers(english_client, db, call_open):
+    make_programs(25)
+
+    response = english_client.get("/check/", {"kind": "enterprise", "page": 2})
+
+    assert [v.program.slug for v in response.context["page"]] == [
+        v.program.slug for v in verdicts(response)[20:]
+    ]
+    assert "kind=enterprise&amp;page=1" in response.content.decode()

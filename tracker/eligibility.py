@@ -113,9 +113,13 @@ class Verdict:
 def prefetch_for_rules(prefix=""):
     """The lookups the rules read, for Program querysets or (prefix "program__") related ones."""
     return [
+        # Sectors by a separate lookup, not a join: each of the few sectors is then built once
+        # and shared, instead of once per program that lists it.
         Prefetch(
-            f"{prefix}program_sectors", queryset=ProgramSector.objects.select_related("sector")
+            f"{prefix}program_sectors",
+            queryset=ProgramSector.objects.only("program_id", "sector_id", "position"),
         ),
+        f"{prefix}program_sectors__sector",
         f"{prefix}regions",
         f"{prefix}checklist_items",
         f"{prefix}milestones",
@@ -279,16 +283,17 @@ def sector_rule(profile, program, today):
     listed = list(program.program_sectors.all())
     if not listed:
         return None
-    names = _names(ps.sector for ps in listed)
     required = program.sector_policy == Program.SectorPolicy.REQUIRED
+    # The count, not the names: pages list the sectors beside the rule, and naming 15 sectors
+    # for each of hundreds of programs would dominate the self-check.
     if required:
-        requirement = _("Only these sectors may apply: %(sectors)s.")
+        requirement = _("Only the %(n)d listed sectors may apply.")
     else:
-        requirement = _("Priority for these sectors; others may still apply: %(sectors)s.")
+        requirement = _("Priority for the %(n)d listed sectors; other sectors may still apply.")
     finding = dict(
         rule="sector",
         label=_("Sector"),
-        requirement=requirement % {"sectors": names},
+        requirement=requirement % {"n": len(listed)},
         citation=program.sector_clause,
     )
     if profile.sector_ids is None:
@@ -311,7 +316,8 @@ def sector_rule(profile, program, today):
             **finding,
             outcome=Outcome.FAIL,
             reason=_("None of the given sectors may apply."),
-            fix=_("Apply with work in one of these sectors: %(sectors)s.") % {"sectors": names},
+            fix=_("Apply with work in one of these sectors: %(sectors)s.")
+            % {"sectors": _names(ps.sector for ps in listed)},
         )
     return Finding(
         **finding,

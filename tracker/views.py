@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,13 @@ from tracker.forms import (
     trackable_organizations,
 )
 from tracker.models import Application, CoBuilder, Organization, Program, ProgramSector
+
+SELF_CHECK_PAGE_SIZE = 20
+# Long texts the self-check never shows: not worth loading for hundreds of programs.
+SELF_CHECK_UNUSED = [
+    "summary_zh", "summary_en", "benefits_zh", "benefits_en", "contact_zh", "contact_en",
+    "source_publication", "source_url", "source_file",
+]
 
 
 def index(request):
@@ -92,17 +100,22 @@ def track(request, slug):
 
 def self_check(request):
     form = SelfCheckForm(request.GET or None)
-    verdicts = None
+    ctx = {"form": form, "page": None}
     if form.is_valid():
         profile = form.profile()
         open_programs = (
             Program.objects.published()
             .open_on(timezone.localdate())
             .select_related("authority")
+            .defer(*SELF_CHECK_UNUSED)
             .prefetch_related(*prefetch_for_rules())
         )
+        # Every open program is evaluated (the ranking needs them all); one page is shown.
         verdicts = rank(evaluate(profile, program) for program in open_programs)
-    ctx = {"form": form, "verdicts": verdicts}
+        query = request.GET.copy()
+        query.pop("page", None)
+        ctx["page"] = Paginator(verdicts, SELF_CHECK_PAGE_SIZE).get_page(request.GET.get("page"))
+        ctx["query"] = query.urlencode()
     return render(request, "tracker/self_check.html", ctx)
 
 

@@ -1,0 +1,132 @@
+"""Time /check/ and /my/ at scale against a trivial Django view, in the same run.
+
+    .venv/bin/python bench/eligibility_pages.py [--programs 500] [--sectors 15]
+        [--applications 50] [--runs 30]
+
+Builds a throw-away SQLite database in a temporary folder, fills it with the seed files plus
+`--programs` open programs (each with `--sectors` priority sectors and every rule set) and one
+firm tracking `--applications` of them with two co-builders each, then prints the median time of
+each page over `--runs` requests (after warm-up) and its ratio to a view that returns "ok"
+through the same middleware (and, for scale, the site's empty layout). Not a test: it prints
+figures.
+"""
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_DIR = tempfile.TemporaryDirectory(prefix="tracker-bench-")
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="config.settings",
+    DATABASE_URL=f"sqlite:///{DB_DIR.name}/bench.sqlite3",
+    SECRET_KEY="bench-only-not-secret",
+    DEBUG="0",
+    ALLOWED_HOSTS="testserver",
+    LOG_LEVEL="WARNING",
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.shortcuts import render  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+from tests.factories import make_applications, make_partner, make_programs  # noqa: E402
+from tracker import seeds  # noqa: E402
+from tracker.models import Membership, Organization, OrganizationKind, Region, Sector  # noqa: E402
+
+
+def trivial(request):
+    return HttpResponse("ok")
+
+
+def trivial_page(request):
+    """The site's empty layout: what any page of ours costs before its own content."""
+    return render(request, "base.html")
+
+
+urlpatterns = [
+    path("bench/trivial/", trivial),
+    path("bench/page/", trivial_page),
+    path("", include("config.urls")),
+]
+
+
+def build(programs, sectors, applications):
+    call_command("migrate", verbosity=0)
+    seeds.load(seeds.seed_files(ROOT / "seeds"))
+    today = datetime.date.today()
+    rows = make_programs(programs, sectors=sectors, opens_on=today - datetime.timedelta(days=10))
+    firm = Organization.objects.create(
+        name_zh="基准测试企业", kind=OrganizationKind.ENTERPRISE,
+        region=Region.objects.get(code="450200"),
+    )
+    firm.sectors.set(Sector.objects.filter(code="new-materials"))
+    partners = [make_partner("基准合作高校"), make_partner("基准合作企业", kind="enterprise")]
+    make_applications(firm, rows[:applications], partners)
+    user = get_user_model().objects.create_user("bench", password="bench-pw")
+    Membership.objects.create(user=user, organization=firm)
+    return user
+
+
+def measure(client, url, runs):
+    for _ in range(3):
+        assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - start)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(times), len(queries)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--programs", type=int, default=500)
+    parser.add_argument("--sectors", type=int, default=15)
+    parser.add_argument("--applications", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+
+    settings.ROOT_URLCONF = __name__
+    user = build(args.programs, args.sectors, args.applications)
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    region = Region.objects.get(code="450200").pk
+    sector = Sector.objects.get(code="new-materials").pk
+    check = (
+        f"/check/?kind=enterprise&region={region}&sectors={sector}"
+        "&partner_count=2&partner_kinds=university"
+    )
+
+    base, _ = measure(client, "/bench/trivial/", args.runs)
+    print(
+        f"{args.programs} programs × {args.sectors} sectors, {args.applications} applications, "
+        f"median of {args.runs} requests, SQLite, DEBUG off"
+    )
+    print(f"{'page':<14}{'median ms':>10}{'× trivial':>11}{'queries':>9}")
+    print(f"{'trivial view':<14}{base * 1000:>10.2f}{1:>11.1f}{'0':>9}")
+    for label, url in [("empty layout", "/bench/page/"), ("/check/", check), ("/my/", "/my/")]:
+        median, queries = measure(client, url, args.runs)
+        print(f"{label:<14}{median * 1000:>10.2f}{median / base:>11.1f}{queries:>9}")
+
+
+if __name__ == "__main__":
+    main()

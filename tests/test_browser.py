@@ -1,0 +1,82 @@
+"""A visitor and a firm use the site in a real browser (Debian's Chromium, headless)."""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from playwright.sync_api import sync_playwright
+
+from tracker.models import ChecklistTick
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+TITLE = "2025年广西科技成果转化中试研究基地认定"
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium and fonts-wqy-zenhei."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API keeps an event loop in this thread; Django would then refuse the
+    # ORM calls this test makes between browser steps. The server runs in its own thread.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def during_the_call():
+    # Ticking, so that the browser's waits and the server's sessions see time pass.
+    moment = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
+def test_a_visitor_checks_eligibility_and_a_firm_ticks_its_checklist(
+    live_server, browser, seeded, firm_user, during_the_call
+):
+    page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+
+    page.goto(f"{live_server.url}/check/")
+    page.select_option("#id_kind", "enterprise")
+    page.select_option("#id_region", label="柳州市")
+    page.get_by_label("新材料").check()
+    page.fill("#id_partner_count", "2")
+    page.locator("input[name=partner_kinds][value=university]").check()
+    page.locator("form.stacked button[type=submit]").click()
+    result = page.locator("article", has_text=TITLE)
+    result.locator(".badge.eligible").wait_for()
+    assert result.locator(".finding .badge.preferred").count() == 2
+    page.screenshot(path=ARTIFACTS / "self-check.png", full_page=True)
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/my/")
+    page.fill("#id_username", "liugang")
+    page.fill("#id_password", "pw")
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_url("**/my/")
+    checklist = page.locator("form[action$='/ticks/']")
+    checklist.get_by_label("认定申报材料").check()
+    checklist.locator("button[type=submit]").click()
+    page.wait_for_url("**/my/#application-*")
+    assert page.locator("form[action$='/ticks/'] input[type=checkbox]").first.is_checked()
+    page.screenshot(path=ARTIFACTS / "dashboard.png", full_page=True)
+
+    page.goto(f"{live_server.url}/programs/guangxi-pilot-base-2025/")
+    page.screenshot(path=ARTIFACTS / "program.png", full_page=True)
+
+    [tick] = ChecklistTick.objects.select_related("item")
+    assert (tick.item.title_zh, tick.ticked_by) == ("认定申报材料", firm_user)
