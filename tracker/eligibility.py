@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from tracker.models import Milestone, OrganizationKind, Program, ProgramSector
 
@@ -192,6 +192,15 @@ def deadline_rule(profile, program, today):
     return Finding(**finding, outcome=Outcome.PASS, reason=reason)
 
 
+def _decide(finding, known, ok, params, unknown, passed, failed, fix):
+    """The usual three-way finding; only the message that applies is translated."""
+    if not known:
+        return Finding(**finding, outcome=Outcome.UNKNOWN, reason=_(unknown))
+    if ok:
+        return Finding(**finding, outcome=Outcome.PASS, reason=_(passed) % params)
+    return Finding(**finding, outcome=Outcome.FAIL, reason=_(failed) % params, fix=_(fix) % params)
+
+
 def co_builder_rule(profile, program, today):
     limit = program.max_co_builders
     if limit is None:
@@ -203,24 +212,15 @@ def co_builder_rule(profile, program, today):
         citation=program.co_builder_clause,
     )
     count = profile.co_builder_count
-    params = {"count": count, "limit": limit}
-    if count is None:
-        return Finding(
-            **finding,
-            outcome=Outcome.UNKNOWN,
-            reason=_("The number of co-building units is not given."),
-        )
-    if count > limit:
-        return Finding(
-            **finding,
-            outcome=Outcome.FAIL,
-            reason=_("%(count)d co-building units, at most %(limit)d allowed.") % params,
-            fix=_("Remove %(excess)d of them.") % {"excess": count - limit},
-        )
-    return Finding(
-        **finding,
-        outcome=Outcome.PASS,
-        reason=_("%(count)d co-building units, within the limit of %(limit)d.") % params,
+    return _decide(
+        finding,
+        known=count is not None,
+        ok=count is not None and count <= limit,
+        params={"count": count, "limit": limit, "excess": (count or 0) - limit},
+        unknown=gettext_noop("The number of co-building units is not given."),
+        passed=gettext_noop("%(count)d co-building units, within the limit of %(limit)d."),
+        failed=gettext_noop("%(count)d co-building units, at most %(limit)d allowed."),
+        fix=gettext_noop("Remove %(excess)d of them."),
     )
 
 
@@ -235,18 +235,16 @@ def kind_rule(profile, program, today):
         requirement=_("The lead applicant must be one of: %(kinds)s.") % {"kinds": allowed},
         citation=program.kinds_clause,
     )
-    if profile.kind is None:
-        return Finding(
-            **finding, outcome=Outcome.UNKNOWN, reason=_("The kind of organization is not given.")
-        )
-    params = {"kind": OrganizationKind(profile.kind).label, "kinds": allowed}
-    if profile.kind in kinds:
-        return Finding(**finding, outcome=Outcome.PASS, reason=_("%(kind)s may apply.") % params)
-    return Finding(
-        **finding,
-        outcome=Outcome.FAIL,
-        reason=_("%(kind)s may not lead an application.") % params,
-        fix=_("Let a partner that is one of these lead: %(kinds)s.") % params,
+    known = profile.kind is not None
+    return _decide(
+        finding,
+        known=known,
+        ok=profile.kind in kinds,
+        params={"kind": OrganizationKind(profile.kind).label if known else "", "kinds": allowed},
+        unknown=gettext_noop("The kind of organization is not given."),
+        passed=gettext_noop("%(kind)s may apply."),
+        failed=gettext_noop("%(kind)s may not lead an application."),
+        fix=gettext_noop("Let a partner that is one of these lead: %(kinds)s."),
     )
 
 
@@ -262,20 +260,16 @@ def region_rule(profile, program, today):
         % {"regions": names},
         citation=program.region_clause,
     )
-    if profile.region is None:
-        return Finding(
-            **finding, outcome=Outcome.UNKNOWN, reason=_("The region is not given.")
-        )
-    params = {"region": profile.region, "regions": names}
-    if any(region.contains(profile.region) for region in regions):
-        return Finding(
-            **finding, outcome=Outcome.PASS, reason=_("%(region)s lies in %(regions)s.") % params
-        )
-    return Finding(
-        **finding,
-        outcome=Outcome.FAIL,
-        reason=_("%(region)s is outside %(regions)s.") % params,
-        fix=_("Let a partner registered in %(regions)s lead the application.") % params,
+    known = profile.region is not None
+    return _decide(
+        finding,
+        known=known,
+        ok=known and any(region.contains(profile.region) for region in regions),
+        params={"region": profile.region, "regions": names},
+        unknown=gettext_noop("The region is not given."),
+        passed=gettext_noop("%(region)s lies in %(regions)s."),
+        failed=gettext_noop("%(region)s is outside %(regions)s."),
+        fix=gettext_noop("Let a partner registered in %(regions)s lead the application."),
     )
 
 

@@ -107,7 +107,14 @@ class TrackForm(forms.Form):
 
 
 class ChecklistForm(forms.Form):
-    items = forms.ModelMultipleChoiceField(queryset=None, required=False)
+    items = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={
+            "invalid_choice": _("Those items are not on this program's checklist."),
+            "invalid_pk_value": _("Those items are not on this program's checklist."),
+        },
+    )
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +122,12 @@ class ChecklistForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"))
+    status = forms.ChoiceField(
+        label=_("New status"),
+        error_messages={
+            "invalid_choice": _("Choose one of the statuses offered for this application.")
+        },
+    )
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)

@@ -174,16 +174,28 @@ def application_detail(request, pk):
     return render(request, "tracker/application.html", ctx)
 
 
+def _run(request, form, action, success):
+    """Run `action(cleaned_data)` if the form is valid; the form's or the model's validation
+    errors become a message on the page we return to (nothing is written then)."""
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        action(form.cleaned_data)
+        messages.success(request, success)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+
+
 @login_required
 @require_POST
 def application_ticks(request, pk):
     application = _get_application_for_user(request, pk)
     form = ChecklistForm(request.POST, application=application)
-    if form.is_valid():
-        application.set_ticked_items(form.cleaned_data["items"], request.user)
-        messages.success(request, _("Checklist saved."))
-    else:
-        messages.error(request, _("Those items are not on this program's checklist."))
+    _run(
+        request, form,
+        lambda data: application.set_ticked_items(data["items"], request.user),
+        _("Checklist saved."),
+    )
     return _back_to(application)
 
 
@@ -192,15 +204,9 @@ def application_ticks(request, pk):
 def application_status(request, pk):
     application = _get_application_for_user(request, pk)
     form = StatusForm(request.POST, application=application)
-    try:
-        if not form.is_valid():
-            raise ValidationError(
-                _("Choose one of the statuses offered for this application.")
-            )
-        application.change_status(form.cleaned_data["status"])
-        messages.success(request, _("Status changed."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _run(
+        request, form, lambda data: application.change_status(data["status"]), _("Status changed.")
+    )
     return _back_to(application)
 
 
@@ -209,13 +215,11 @@ def application_status(request, pk):
 def co_builder_add(request, pk):
     application = _get_application_for_user(request, pk)
     form = CoBuilderForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors["partner"])
-        application.add_co_builder(form.cleaned_data["partner"])
-        messages.success(request, _("Co-building unit added."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _run(
+        request, form,
+        lambda data: application.add_co_builder(data["partner"]),
+        _("Co-building unit added."),
+    )
     return _back_to(application)
 
 
