@@ -77,6 +77,10 @@ def test_a_visitor_checks_eligibility_and_a_firm_ticks_its_checklist(
 
     page.goto(f"{live_server.url}/programs/guangxi-pilot-base-2025/")
     page.screenshot(path=ARTIFACTS / "program.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/programs/")
+    page.get_by_role("link", name=TITLE).wait_for()
+    page.screenshot(path=ARTIFACTS / "programs.png", full_page=True)
 
     [tick] = ChecklistTick.objects.select_related("item")
     assert (tick.item.title_zh, tick.ticked_by) == ("认定申报材料", firm_user)

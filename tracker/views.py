@@ -155,7 +155,7 @@ def _card(application):
 def dashboard(request):
     ctx = {
         "cards": [_card(a) for a in _applications(request.user)],
-        "organizations": Organization.objects.for_user(request.user)[:20],
+        "organizations": Organization.objects.filter(memberships__user=request.user),
     }
     return render(request, "tracker/dashboard.html", ctx)
 
