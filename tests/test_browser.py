@@ -2,6 +2,7 @@
 
 import datetime
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,23 +20,29 @@ TITLE = "2025年广西科技成果转化中试研究基地认定"
 
 
 @pytest.fixture
-def browser(monkeypatch):
+def chromium():
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: install Debian's chromium and fonts-wqy-zenhei."
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    # Playwright's sync API keeps an event loop in this thread; Django would then refuse the
-    # ORM calls this test makes between browser steps. The server runs in its own thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     ARTIFACTS.mkdir(exist_ok=True)
+    return CHROMIUM
+
+
+@contextmanager
+def launched(chromium):
+    """A headless Chromium. No ORM call may run inside: Playwright's sync API keeps an event
+    loop in this thread, and Django refuses database access there."""
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
+            executable_path=str(chromium),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture
@@ -47,11 +54,19 @@ def during_the_call():
 
 
 def test_a_visitor_checks_eligibility_and_a_firm_ticks_its_checklist(
-    live_server, browser, seeded, firm_user, during_the_call
+    seeded, firm_user, live_server, during_the_call, chromium
 ):
+    with launched(chromium) as browser:
+        visit_as_a_visitor_then_as_the_firm(browser, live_server.url)
+
+    [tick] = ChecklistTick.objects.select_related("item")
+    assert (tick.item.title_zh, tick.ticked_by) == ("认定申报材料", firm_user)
+
+
+def visit_as_a_visitor_then_as_the_firm(browser, site):
     page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
 
-    page.goto(f"{live_server.url}/check/")
+    page.goto(f"{site}/check/")
     page.select_option("#id_kind", "enterprise")
     page.select_option("#id_region", label="柳州市")
     page.get_by_label("新材料").check()
@@ -63,7 +78,7 @@ def test_a_visitor_checks_eligibility_and_a_firm_ticks_its_checklist(
     assert result.locator(".finding .badge.preferred").count() == 2
     page.screenshot(path=ARTIFACTS / "self-check.png", full_page=True)
 
-    page.goto(f"{live_server.url}/accounts/login/?next=/my/")
+    page.goto(f"{site}/accounts/login/?next=/my/")
     page.fill("#id_username", "liugang")
     page.fill("#id_password", "pw")
     page.locator("form.stacked button[type=submit]").click()
@@ -75,12 +90,9 @@ def test_a_visitor_checks_eligibility_and_a_firm_ticks_its_checklist(
     assert page.locator("form[action$='/ticks/'] input[type=checkbox]").first.is_checked()
     page.screenshot(path=ARTIFACTS / "dashboard.png", full_page=True)
 
-    page.goto(f"{live_server.url}/programs/guangxi-pilot-base-2025/")
+    page.goto(f"{site}/programs/guangxi-pilot-base-2025/")
     page.screenshot(path=ARTIFACTS / "program.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(f"{live_server.url}/programs/")
+    page.goto(f"{site}/programs/")
     page.get_by_role("link", name=TITLE).wait_for()
     page.screenshot(path=ARTIFACTS / "programs.png", full_page=True)
-
-    [tick] = ChecklistTick.objects.select_related("item")
-    assert (tick.item.title_zh, tick.ticked_by) == ("认定申报材料", firm_user)
