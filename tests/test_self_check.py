@@ -5,7 +5,6 @@ import pytest
 from tests.factories import make_programs
 from tracker.models import OrganizationKind, Region, Sector
 
-
 WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE)", re.I)
 
 

@@ -5,7 +5,10 @@ Finding per rule, like Django's password validators collect every error instead 
 the first. A rule never fails for want of input: what the profile does not say is *unknown*.
 
 Rules read only the program's prefetched relations (see `prefetch_for_rules`), so the
-self-check and the dashboard evaluate hundreds of programs without one query per program.
+self-check and the dashboard evaluate hundreds of programs without one query per program. And
+they write no words: a Finding holds messages with their parameters (`Text`), put into the
+reader's language when shown. Ranking hundreds of programs then costs no translation, only the
+page of findings actually read does, and one verdict can be read in any language.
 """
 
 import datetime
@@ -14,8 +17,8 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Milestone, OrganizationKind, Program, ProgramSector
 
@@ -23,16 +26,16 @@ ACADEMIA = {OrganizationKind.UNIVERSITY, OrganizationKind.RESEARCH_INSTITUTE}
 
 
 class Outcome(models.TextChoices):
-    PASS = "pass", gettext_lazy("Met")
-    PREFERRED = "preferred", gettext_lazy("Priority")
-    UNKNOWN = "unknown", gettext_lazy("Not known yet")
-    FAIL = "fail", gettext_lazy("Not met")
+    PASS = "pass", _("Met")
+    PREFERRED = "preferred", _("Priority")
+    UNKNOWN = "unknown", _("Not known yet")
+    FAIL = "fail", _("Not met")
 
 
 class Summary(models.TextChoices):
-    ELIGIBLE = "eligible", gettext_lazy("Eligible")
-    INCOMPLETE = "incomplete", gettext_lazy("Incomplete: some answers are missing")
-    NOT_ELIGIBLE = "not_eligible", gettext_lazy("Not eligible")
+    ELIGIBLE = "eligible", _("Eligible")
+    INCOMPLETE = "incomplete", _("Incomplete: some answers are missing")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
 
 
 # Ranking order: what a firm can apply for comes first.
@@ -70,13 +73,15 @@ class Profile:
 
 @dataclass(frozen=True)
 class Finding:
+    """One rule's answer. `label`, `requirement`, `reason` and `fix` are texts (str() them)."""
+
     rule: str
-    label: str
-    requirement: str
+    label: object
+    requirement: object
     outcome: str
-    reason: str
+    reason: object
     citation: str = ""
-    fix: str = ""
+    fix: object = ""
 
     @property
     def outcome_label(self):
@@ -136,27 +141,56 @@ def rank(verdicts):
     return sorted(verdicts, key=Verdict.sort_key)
 
 
-def _names(items):
-    return _(", ").join(str(item) for item in items)
+class Text:
+    """A message and its parameters, in words only when shown (str)."""
+
+    __slots__ = ("message", "params")
+
+    def __init__(self, message, **params):
+        self.message, self.params = message, params
+
+    def __str__(self):
+        return str(self.message) % self.params
+
+    def __repr__(self):
+        return f"Text({str(self)!r})"
 
 
-def _day(date):
-    return date_format(date, "DATE_FORMAT")
+class Names:
+    """A list of names (sectors, regions, kinds, items) joined in the reader's language."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = list(items)
+
+    def __str__(self):
+        return gettext(", ").join(str(item) for item in self.items)
+
+
+class Day:
+    __slots__ = ("date",)
+
+    def __init__(self, date):
+        self.date = date
+
+    def __str__(self):
+        return date_format(self.date, "DATE_FORMAT")
 
 
 def deadline_rule(profile, program, today):
-    label = _("Deadline")
+    finding = dict(rule="deadline", label=_("Deadline"), citation=program.deadline_clause)
     if program.deadline is None:
         return Finding(
-            "deadline", label, _("The program has not announced its dates yet."),
-            Outcome.UNKNOWN, _("No deadline is known yet."), program.deadline_clause,
+            **finding,
+            requirement=_("The program has not announced its dates yet."),
+            outcome=Outcome.UNKNOWN,
+            reason=_("No deadline is known yet."),
         )
-    finding = dict(
-        rule="deadline",
-        label=label,
-        requirement=_("Submit the materials by %(date)s (%(tz)s time), that day included.")
-        % {"date": _day(program.deadline), "tz": program.timezone},
-        citation=program.deadline_clause,
+    finding["requirement"] = Text(
+        _("Submit the materials by %(date)s (%(tz)s time), that day included."),
+        date=Day(program.deadline),
+        tz=program.timezone,
     )
     if profile.submitted:
         return Finding(**finding, outcome=Outcome.PASS, reason=_("The application was submitted."))
@@ -164,8 +198,10 @@ def deadline_rule(profile, program, today):
         return Finding(
             **finding,
             outcome=Outcome.FAIL,
-            reason=_("The deadline (%(date)s) has passed: this edition is closed.")
-            % {"date": _day(program.deadline)},
+            reason=Text(
+                _("The deadline (%(date)s) has passed: this edition is closed."),
+                date=Day(program.deadline),
+            ),
             fix=_("Watch for next year's edition of this program."),
         )
     missed = [
@@ -179,26 +215,31 @@ def deadline_rule(profile, program, today):
         return Finding(
             **finding,
             outcome=Outcome.FAIL,
-            reason=_("The step “%(step)s” was due on %(date)s and has passed.")
-            % {"step": missed[0].title, "date": _day(missed[0].due_on)},
+            reason=Text(
+                _("The step “%(step)s” was due on %(date)s and has passed."),
+                step=missed[0],
+                date=Day(missed[0].due_on),
+            ),
             fix=_("Ask the program's contact whether late entries are still accepted."),
         )
     if program.opens_on and today < program.opens_on:
-        reason = _("Applications open on %(date)s.") % {"date": _day(program.opens_on)}
+        reason = Text(_("Applications open on %(date)s."), date=Day(program.opens_on))
     elif program.deadline == today:
         reason = _("Today is the last day to submit.")
     else:
-        reason = _("%(days)d days until the deadline.") % {"days": program.days_left(today)}
+        reason = Text(_("%(days)d days until the deadline."), days=program.days_left(today))
     return Finding(**finding, outcome=Outcome.PASS, reason=reason)
 
 
 def _decide(finding, known, ok, params, unknown, passed, failed, fix):
-    """The usual three-way finding; only the message that applies is translated."""
+    """The usual three-way finding."""
     if not known:
-        return Finding(**finding, outcome=Outcome.UNKNOWN, reason=_(unknown))
+        return Finding(**finding, outcome=Outcome.UNKNOWN, reason=unknown)
     if ok:
-        return Finding(**finding, outcome=Outcome.PASS, reason=_(passed) % params)
-    return Finding(**finding, outcome=Outcome.FAIL, reason=_(failed) % params, fix=_(fix) % params)
+        return Finding(**finding, outcome=Outcome.PASS, reason=Text(passed, **params))
+    return Finding(
+        **finding, outcome=Outcome.FAIL, reason=Text(failed, **params), fix=Text(fix, **params)
+    )
 
 
 def co_builder_rule(profile, program, today):
@@ -208,7 +249,7 @@ def co_builder_rule(profile, program, today):
     finding = dict(
         rule="co_builders",
         label=_("Co-building units"),
-        requirement=_("At most %(limit)d co-building units per application.") % {"limit": limit},
+        requirement=Text(_("At most %(limit)d co-building units per application."), limit=limit),
         citation=program.co_builder_clause,
     )
     count = profile.co_builder_count
@@ -217,10 +258,10 @@ def co_builder_rule(profile, program, today):
         known=count is not None,
         ok=count is not None and count <= limit,
         params={"count": count, "limit": limit, "excess": (count or 0) - limit},
-        unknown=gettext_noop("The number of co-building units is not given."),
-        passed=gettext_noop("%(count)d co-building units, within the limit of %(limit)d."),
-        failed=gettext_noop("%(count)d co-building units, at most %(limit)d allowed."),
-        fix=gettext_noop("Remove %(excess)d of them."),
+        unknown=_("The number of co-building units is not given."),
+        passed=_("%(count)d co-building units, within the limit of %(limit)d."),
+        failed=_("%(count)d co-building units, at most %(limit)d allowed."),
+        fix=_("Remove %(excess)d of them."),
     )
 
 
@@ -228,11 +269,11 @@ def kind_rule(profile, program, today):
     kinds = program.eligible_kinds
     if not kinds:
         return None
-    allowed = _names(OrganizationKind(k).label for k in kinds)
+    allowed = Names(OrganizationKind(k).label for k in kinds)
     finding = dict(
         rule="kind",
         label=_("Kind of organization"),
-        requirement=_("The lead applicant must be one of: %(kinds)s.") % {"kinds": allowed},
+        requirement=Text(_("The lead applicant must be one of: %(kinds)s."), kinds=allowed),
         citation=program.kinds_clause,
     )
     known = profile.kind is not None
@@ -241,10 +282,10 @@ def kind_rule(profile, program, today):
         known=known,
         ok=profile.kind in kinds,
         params={"kind": OrganizationKind(profile.kind).label if known else "", "kinds": allowed},
-        unknown=gettext_noop("The kind of organization is not given."),
-        passed=gettext_noop("%(kind)s may apply."),
-        failed=gettext_noop("%(kind)s may not lead an application."),
-        fix=gettext_noop("Let a partner that is one of these lead: %(kinds)s."),
+        unknown=_("The kind of organization is not given."),
+        passed=_("%(kind)s may apply."),
+        failed=_("%(kind)s may not lead an application."),
+        fix=_("Let a partner that is one of these lead: %(kinds)s."),
     )
 
 
@@ -252,12 +293,11 @@ def region_rule(profile, program, today):
     regions = list(program.regions.all())
     if not regions:
         return None
-    names = _names(regions)
+    names = Names(regions)
     finding = dict(
         rule="region",
         label=_("Region"),
-        requirement=_("The lead applicant must be registered in %(regions)s.")
-        % {"regions": names},
+        requirement=Text(_("The lead applicant must be registered in %(regions)s."), regions=names),
         citation=program.region_clause,
     )
     known = profile.region is not None
@@ -266,10 +306,10 @@ def region_rule(profile, program, today):
         known=known,
         ok=known and any(region.contains(profile.region) for region in regions),
         params={"region": profile.region, "regions": names},
-        unknown=gettext_noop("The region is not given."),
-        passed=gettext_noop("%(region)s lies in %(regions)s."),
-        failed=gettext_noop("%(region)s is outside %(regions)s."),
-        fix=gettext_noop("Let a partner registered in %(regions)s lead the application."),
+        unknown=_("The region is not given."),
+        passed=_("%(region)s lies in %(regions)s."),
+        failed=_("%(region)s is outside %(regions)s."),
+        fix=_("Let a partner registered in %(regions)s lead the application."),
     )
 
 
@@ -278,8 +318,7 @@ def sector_rule(profile, program, today):
     if not listed:
         return None
     required = program.sector_policy == Program.SectorPolicy.REQUIRED
-    # The count, not the names: pages list the sectors beside the rule, and naming 15 sectors
-    # for each of hundreds of programs would dominate the self-check.
+    # The count, not the names: pages list the sectors beside the rule.
     if required:
         requirement = _("Only the %(n)d listed sectors may apply.")
     else:
@@ -287,31 +326,35 @@ def sector_rule(profile, program, today):
     finding = dict(
         rule="sector",
         label=_("Sector"),
-        requirement=requirement % {"n": len(listed)},
+        requirement=Text(requirement, n=len(listed)),
         citation=program.sector_clause,
     )
     if profile.sector_ids is None:
         return Finding(**finding, outcome=Outcome.UNKNOWN, reason=_("No sector is given."))
-    matched = _names(ps.sector for ps in listed if ps.sector_id in profile.sector_ids)
+    matched = [ps.sector for ps in listed if ps.sector_id in profile.sector_ids]
     if matched and required:
         return Finding(
             **finding,
             outcome=Outcome.PASS,
-            reason=_("%(sectors)s may apply.") % {"sectors": matched},
+            reason=Text(_("%(sectors)s may apply."), sectors=Names(matched)),
         )
     if matched:
         return Finding(
             **finding,
             outcome=Outcome.PREFERRED,
-            reason=_("%(sectors)s: a priority sector of this program.") % {"sectors": matched},
+            reason=Text(
+                _("%(sectors)s: a priority sector of this program."), sectors=Names(matched)
+            ),
         )
     if required:
         return Finding(
             **finding,
             outcome=Outcome.FAIL,
             reason=_("None of the given sectors may apply."),
-            fix=_("Apply with work in one of these sectors: %(sectors)s.")
-            % {"sectors": _names(ps.sector for ps in listed)},
+            fix=Text(
+                _("Apply with work in one of these sectors: %(sectors)s."),
+                sectors=Names(ps.sector for ps in listed),
+            ),
         )
     return Finding(
         **finding,
@@ -382,20 +425,23 @@ def checklist_rule(profile, program, today):
         label=_("Materials and attestations"),
         requirement=_("Every required item on the checklist is ready."),
     )
-    params = {"done": len(needed) - len(missing), "total": len(needed), "items": _names(missing)}
     if missing:
         return Finding(
             **finding,
             outcome=Outcome.UNKNOWN,
-            reason=_("%(done)d of %(total)d required items ticked; still open: %(items)s.")
-            % params,
+            reason=Text(
+                _("%(done)d of %(total)d required items ticked; still open: %(items)s."),
+                done=len(needed) - len(missing),
+                total=len(needed),
+                items=Names(missing),
+            ),
             citation=missing[0].citation,
             fix=_("Tick each item once it is ready."),
         )
     return Finding(
         **finding,
         outcome=Outcome.PASS,
-        reason=_("All %(total)d required items are ticked.") % params,
+        reason=Text(_("All %(total)d required items are ticked."), total=len(needed)),
     )
 
 
