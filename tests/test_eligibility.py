@@ -48,7 +48,7 @@ def liugang_profile(liuzhou, new_materials, **changes):
     values = dict(
         kind=OrganizationKind.ENTERPRISE,
         region=liuzhou,
-        sector_ids=frozenset([new_materials.pk]) if new_materials else None,
+        sectors=frozenset([new_materials]) if new_materials else None,
         partner_kinds=frozenset([OrganizationKind.UNIVERSITY]),
         co_builder_count=2,
     )
@@ -136,7 +136,7 @@ def test_a_sector_outside_the_list_is_still_eligible_without_priority(program, l
     parts = Sector.objects.get(code="automotive-parts")
 
     verdict = evaluate(
-        liugang_profile(liuzhou, None, sector_ids=frozenset([parts.pk])), program
+        liugang_profile(liuzhou, None, sectors=frozenset([parts])), program
     )
 
     assert verdict.summary == Summary.ELIGIBLE
@@ -203,11 +203,11 @@ def test_a_required_sector_policy_fails_an_unlisted_sector(pilot_base, liuzhou, 
     program = Program.objects.prefetch_related(*prefetch_for_rules()).get(pk=pilot_base.pk)
 
     sector = findings_by_rule(
-        evaluate(liugang_profile(liuzhou, None, sector_ids=frozenset([parts.pk])), program)
+        evaluate(liugang_profile(liuzhou, None, sectors=frozenset([parts])), program)
     )["sector"]
 
     assert sector.outcome == Outcome.FAIL
-    assert "New materials" in str(sector.fix)
+    assert str(sector.fix) == "Apply with work in one of the sectors this program lists."
 
 
 def test_an_organization_kind_outside_the_list_fails(pilot_base, liuzhou, new_materials):
@@ -220,6 +220,23 @@ def test_an_organization_kind_outside_the_list_fails(pilot_base, liuzhou, new_ma
 
     assert kind.outcome == Outcome.FAIL
     assert kind.fix
+
+
+def test_a_program_without_prefetching_gets_the_same_verdict(
+    pilot_base, program, liuzhou, new_materials
+):
+    Milestone.objects.create(
+        program=pilot_base, title_zh="网上填报", due_on=datetime.date(2025, 4, 10)
+    )
+    profile = liugang_profile(liuzhou, new_materials, ticked_item_ids=frozenset())
+    plain = Program.objects.get(pk=pilot_base.pk)
+    prefetched = Program.objects.prefetch_related(*prefetch_for_rules()).get(pk=pilot_base.pk)
+    with time_machine.travel(datetime.date(2025, 4, 12), tick=False):
+        verdicts = [evaluate(profile, p) for p in (plain, prefetched)]
+
+    outcomes = [[(f.rule, f.outcome, str(f.reason)) for f in v.findings] for v in verdicts]
+    assert outcomes[0] == outcomes[1]
+    assert ("deadline", Outcome.FAIL) in [(rule, outcome) for rule, outcome, _ in outcomes[0]]
 
 
 def test_rules_the_program_does_not_set_are_left_out(program):
@@ -280,12 +297,12 @@ kinds = st.none() | st.sampled_from(OrganizationKind.values)
 counts = st.none() | st.integers(min_value=0, max_value=40)
 
 
-def profiles(regions, sector_ids, item_ids):
+def profiles(regions, sectors, item_ids):
     return st.builds(
         Profile,
         kind=kinds,
         region=st.none() | st.sampled_from(regions),
-        sector_ids=st.none() | st.frozensets(st.sampled_from(sector_ids)),
+        sectors=st.none() | st.frozensets(st.sampled_from(sectors)),
         partner_kinds=st.none() | st.frozensets(st.sampled_from(OrganizationKind.values)),
         co_builder_count=counts,
         ticked_item_ids=st.none() | st.frozensets(st.sampled_from(item_ids)),
@@ -301,9 +318,9 @@ PROPERTY_SETTINGS = settings(
 @pytest.fixture
 def world(program):
     regions = list(Region.objects.all())
-    sector_ids = list(Sector.objects.values_list("pk", flat=True)) + [10**6]
+    sectors = [*Sector.objects.all(), Sector(pk=10**6, name_zh="名录外领域")]
     item_ids = list(ChecklistItem.objects.values_list("pk", flat=True)) + [10**6]
-    return program, profiles(regions, sector_ids, item_ids)
+    return program, profiles(regions, sectors, item_ids)
 
 
 def test_evaluate_never_raises_words_every_finding_and_eligible_means_no_fail_or_unknown(

@@ -80,7 +80,7 @@ def test_it_stores_nothing(english_client, seeded, call_open, django_assert_num_
     answers = liugang_answers(seeded)
     # Reads only: the chosen region and sectors, the programs and what the rules read, then the
     # region and sector choices to show the form again.
-    with django_assert_num_queries(10) as captured:
+    with django_assert_num_queries(8) as captured:
         english_client.get("/check/", answers)
 
     writes = [q["sql"] for q in captured.captured_queries if WRITE.match(q["sql"])]

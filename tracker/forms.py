@@ -80,7 +80,7 @@ class SelfCheckForm(forms.Form):
         return Profile(
             kind=data["kind"] or None,
             region=data["region"],
-            sector_ids=frozenset(s.pk for s in data["sectors"]) or None,
+            sectors=frozenset(data["sectors"]) or None,
             partner_kinds=partner_kinds,
             co_builder_count=count,
         )

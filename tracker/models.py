@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -411,6 +412,22 @@ class Program(models.Model):
 
     def sectors_in_order(self):
         return [ps.sector for ps in self.program_sectors.select_related("sector")]
+
+    @cached_property
+    def applicant_stages(self):
+        """Dated steps for applicants besides the deadline; `eligibility.prefetch_for_rules`
+        fills it for many programs at once."""
+        return [
+            m
+            for m in self.milestones.all()
+            if m.kind == Milestone.Kind.STAGE and m.audience == Milestone.Audience.APPLICANT
+        ]
+
+    @cached_property
+    def priority_sector_ids(self):
+        """What the sector rule reads; `eligibility.load_sector_ids` fills it for many programs
+        in one query."""
+        return frozenset(ps.sector_id for ps in self.program_sectors.all())
 
     @transaction.atomic
     def clone_as_next_edition(self):

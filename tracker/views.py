@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker.eligibility import Profile, evaluate, prefetch_for_rules, rank
+from tracker.eligibility import Profile, evaluate, load_sector_ids, prefetch_for_rules, rank
 from tracker.forms import (
     ChecklistForm,
     CoBuilderForm,
@@ -78,7 +78,7 @@ def program_detail(request, slug):
         **_program_row(program),
         "today": program.local_today(),
         "rules": evaluate(Profile(), program).findings,
-        "sectors": [ps.sector for ps in program.program_sectors.all()],
+        "sectors": program.sectors_in_order(),
         "tracking": tracking.select_related("organization"),
         "trackable": list(trackable_organizations(request.user, program)[:100]),
     }
@@ -103,12 +103,12 @@ def self_check(request):
     ctx = {"form": form, "page": None}
     if form.is_valid():
         profile = form.profile()
-        open_programs = (
+        open_programs = load_sector_ids(
             Program.objects.published()
             .open_on(timezone.localdate())
             .select_related("authority")
             .defer(*SELF_CHECK_UNUSED)
-            .prefetch_related(*prefetch_for_rules())
+            .prefetch_related(*prefetch_for_rules(checklist=False))
         )
         # Every open program is evaluated (the ranking needs them all); one page is shown.
         verdicts = rank(evaluate(profile, program) for program in open_programs)
@@ -153,8 +153,10 @@ def _card(application):
 
 @login_required
 def dashboard(request):
+    applications = list(_applications(request.user))
+    load_sector_ids(a.program for a in applications)
     ctx = {
-        "cards": [_card(a) for a in _applications(request.user)],
+        "cards": [_card(a) for a in applications],
         "organizations": Organization.objects.filter(memberships__user=request.user),
     }
     return render(request, "tracker/dashboard.html", ctx)
