@@ -75,7 +75,7 @@ def visit_as_a_visitor_then_as_the_firm(browser, site):
     page.locator("form.stacked button[type=submit]").click()
     result = page.locator("article", has_text=TITLE)
     result.locator(".badge.eligible").wait_for()
-    assert result.locator(".finding .badge.preferred").count() == 2
+    assert result.locator(".findings .badge.preferred").count() == 2
     page.screenshot(path=ARTIFACTS / "self-check.png", full_page=True)
 
     page.goto(f"{site}/accounts/login/?next=/my/")
