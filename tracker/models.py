@@ -356,6 +356,19 @@ class Program(models.Model):
 
     def clean(self):
         errors = {}
+        if self.opens_on and self.deadline and self.deadline < self.opens_on:
+            errors["deadline"] = ValidationError(
+                _("The deadline (%(deadline)s) must not be before the opening date (%(opens)s)."),
+                code="deadline_before_opening",
+                params={"deadline": self.deadline, "opens": self.opens_on},
+            )
+        if self.is_published:
+            for name in ("opens_on", "deadline"):
+                if getattr(self, name) is None:
+                    errors[name] = ValidationError(
+                        _("A published program needs this date; set it or unpublish."),
+                        code="required_when_published",
+                    )
         kinds = set(OrganizationKind.values)
         if not isinstance(self.eligible_kinds, list) or not set(self.eligible_kinds) <= kinds:
             errors["eligible_kinds"] = ValidationError(
