@@ -152,6 +152,7 @@ class ProgramAdmin(admin.ModelAdmin):
         "short_name_en",
         "slug",
         "authority__name_zh",
+        "authority__short_name_zh",
         "authority__name_en",
     ]
     prepopulated_fields = {"slug": ["title_en"]}

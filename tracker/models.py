@@ -751,7 +751,7 @@ class Application(models.Model):
     def co_builder_limit_error(limit, count):
         return ValidationError(
             _(
-                "At most %(limit)d co-building units are allowed for this program; "
+                "Co-building units: at most %(limit)d are allowed for this program; "
                 "this would make %(count)d."
             ),
             code="max_co_builders",

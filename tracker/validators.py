@@ -40,18 +40,27 @@ def validate_credit_code(value):
             )
     if value[0] not in REGISTRATION_AUTHORITIES:
         raise ValidationError(
-            _("The first character must name a registering authority (1–9, A, N or Y)."),
+            _(
+                "The first character of a unified social credit code must name a registering "
+                "authority (1–9, A, N or Y)."
+            ),
             code="credit_code_authority",
         )
     if not value[2:8].isdigit():
         raise ValidationError(
-            _("Characters 3 to 8 must be the six digits of an administrative division code."),
+            _(
+                "Characters 3 to 8 of a unified social credit code must be the six digits of an "
+                "administrative division code."
+            ),
             code="credit_code_region",
         )
     expected = credit_code_check_character(value[:17])
     if value[17] != expected:
         raise ValidationError(
-            _("The check character is wrong: with these first 17 characters it must be “%(expected)s”."),
+            _(
+                "The check character of this unified social credit code is wrong: with these first "
+                "17 characters it must be “%(expected)s”."
+            ),
             code="credit_code_checksum",
             params={"expected": expected},
         )
