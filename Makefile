@@ -21,7 +21,6 @@ install: $(STAMP)
 
 # Migrate, load the seeds, create the local accounts, then serve on 127.0.0.1:8000 with a
 # django-q2 cluster beside the web server; Ctrl-C stops both.
-run: export DEBUG ?= 1
 run: $(STAMP) $(MO)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_seeds
@@ -39,7 +38,6 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 # Re-extract the translatable strings into locale/*/django.po (then translate the new ones).
-messages: export DEBUG = 1
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
 

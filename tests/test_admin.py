@@ -70,7 +70,9 @@ def test_the_program_list_shows_the_deadline_with_days_left(admin_client, pilot_
 
 
 @time_machine.travel(SHANGHAI_10_APRIL, tick=False)
-@pytest.mark.parametrize(("status", "listed"), [("closing", True), ("open", False), ("closed", False)])
+@pytest.mark.parametrize(
+    ("status", "listed"), [("closing", True), ("open", False), ("closed", False)]
+)
 def test_the_status_filter_uses_the_local_date(admin_client, pilot_base, status, listed):
     response = admin_client.get(reverse("admin:tracker_program_changelist"), {"status": status})
     assert (pilot_base.title_zh in response.content.decode()) is listed

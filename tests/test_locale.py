@@ -5,8 +5,10 @@ import re
 import pytest
 from django.conf import settings
 
-ENTRY = re.compile(r'^msgid "(.*?)"\n(?:msgid_plural ".*?"\n)?((?:msgstr(?:\[\d\])? ".*"\n(?:".*"\n)*)+)',
-                   re.MULTILINE)
+ENTRY = re.compile(
+    r'^msgid "(.*?)"\n(?:msgid_plural ".*?"\n)?((?:msgstr(?:\[\d\])? ".*"\n(?:".*"\n)*)+)',
+    re.MULTILINE,
+)
 
 
 def entries(language):

@@ -16,8 +16,21 @@ from tracker.models import (
 )
 
 FACTS_SECTORS = [
-    "人工智能", "电子信息", "低空经济", "智能终端", "新材料", "新能源", "高端装备制造", "航空航天",
-    "生命科学", "生物医药", "医疗器械", "绿色化工", "绿色建材", "军民融合", "特色农产品加工",
+    "人工智能",
+    "电子信息",
+    "低空经济",
+    "智能终端",
+    "新材料",
+    "新能源",
+    "高端装备制造",
+    "航空航天",
+    "生命科学",
+    "生物医药",
+    "医疗器械",
+    "绿色化工",
+    "绿色建材",
+    "军民融合",
+    "特色农产品加工",
 ]
 
 
@@ -51,7 +64,13 @@ def test_the_seed_program_holds_the_facts_of_the_article(pilot_base):
 
 def test_the_demo_organizations_are_marked_as_demo(seeded):
     demo = set(Organization.objects.filter(is_demo=True).values_list("name_zh", flat=True))
-    assert demo == {"柳钢集团", "北京科技大学", "武汉科技大学", "东风柳汽", "柳州天海盟立电器有限公司"}
+    assert demo == {
+        "柳钢集团",
+        "北京科技大学",
+        "武汉科技大学",
+        "东风柳汽",
+        "柳州天海盟立电器有限公司",
+    }
 
 
 def test_loading_twice_gives_the_same_rows(seeded):
@@ -65,6 +84,16 @@ def test_loading_restores_an_edited_seed_field(pilot_base):
     call_command("load_seeds")
     pilot_base.refresh_from_db()
     assert pilot_base.max_co_builders == 5
+
+
+BAD_PROGRAM = """\
+programs:
+  - slug: bad-2025
+    year: 2025
+    title_zh: 坏数据
+    authority: 广西壮族自治区科学技术厅
+    source_publication: x
+"""
 
 
 def write(tmp_path, name, text):
@@ -82,8 +111,7 @@ def test_a_malformed_file_changes_nothing_and_names_file_record_and_field(tmp_pa
     bad = write(
         tmp_path,
         "zz-bad.yaml",
-        "programs:\n  - slug: bad-2025\n    year: 2025\n    title_zh: 坏数据\n    authority: 广西壮族自治区科学技术厅\n"
-        "    source_publication: x\n    opens_on: 2025-05-01\n    deadline: 2025-04-01\n",
+        BAD_PROGRAM + "    opens_on: 2025-05-01\n    deadline: 2025-04-01\n",
     )
     with pytest.raises(CommandError) as info:
         call_command("load_seeds", *all_seed_files(), bad)
@@ -100,8 +128,7 @@ def test_a_reference_to_an_unknown_sector_names_the_field(tmp_path):
     bad = write(
         tmp_path,
         "zz-bad.yaml",
-        "programs:\n  - slug: bad-2025\n    year: 2025\n    title_zh: 坏数据\n    authority: 广西壮族自治区科学技术厅\n"
-        "    source_publication: x\n    priority_sectors: [quantum-widgets]\n",
+        BAD_PROGRAM + "    priority_sectors: [quantum-widgets]\n",
     )
     with pytest.raises(seeds.SeedError) as info:
         seeds.load([*all_seed_files(), bad])
@@ -131,15 +158,17 @@ def test_a_file_that_is_not_seed_data_is_refused_with_its_name(tmp_path, text):
 
 
 @pytest.mark.django_db
-def test_a_seventh_co_builder_in_a_seed_file_is_refused(tmp_path):
-    partners = "".join(
-        f"  - {{name_zh: 伙伴{i}, kind: university}}\n" for i in range(6)
-    )
+def test_a_sixth_co_builder_in_a_seed_file_is_refused(tmp_path):
+    names = [f"伙伴{i}" for i in range(6)]
+    partners = "".join(f"  - {{name_zh: {name}, kind: university}}\n" for name in names)
     extra = write(
         tmp_path,
         "zz-extra.yaml",
-        f"organizations:\n{partners}applications:\n  - organization: 东风柳汽\n"
-        f"    program: guangxi-pilot-base-2025\n    co_builders: [{', '.join(f'伙伴{i}' for i in range(6))}]\n",
+        f"organizations:\n{partners}"
+        "applications:\n"
+        "  - organization: 东风柳汽\n"
+        "    program: guangxi-pilot-base-2025\n"
+        f"    co_builders: [{', '.join(names)}]\n",
     )
     with pytest.raises(seeds.SeedError) as info:
         seeds.load([*all_seed_files(), extra])

@@ -80,10 +80,6 @@ class ProgramAdminForm(forms.ModelForm):
         help_text=_("Days before each deadline when trackers get an email, e.g. 30, 14, 7, 3, 1."),
     )
 
-    class Meta:
-        model = Program
-        fields = "__all__"
-
 
 class StatusFilter(admin.SimpleListFilter):
     title = _("status")

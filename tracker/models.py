@@ -298,6 +298,47 @@ class Program(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if isinstance(self.reminder_days, list):
+            self.reminder_days = sorted(set(self.reminder_days), reverse=True)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.sync_deadline_milestone()
+
+    def clean(self):
+        errors = {}
+        if self.opens_on and self.deadline and self.deadline < self.opens_on:
+            errors["deadline"] = ValidationError(
+                _("The deadline (%(deadline)s) must not be before the opening date (%(opens)s)."),
+                code="deadline_before_opening",
+                params={"deadline": self.deadline, "opens": self.opens_on},
+            )
+        if self.is_published:
+            for name in ("opens_on", "deadline"):
+                if getattr(self, name) is None:
+                    errors[name] = ValidationError(
+                        _("A published program needs this date; set it or unpublish."),
+                        code="required_when_published",
+                    )
+        kinds = set(OrganizationKind.values)
+        if not isinstance(self.eligible_kinds, list) or not set(self.eligible_kinds) <= kinds:
+            errors["eligible_kinds"] = ValidationError(
+                _("Choose organization kinds from: %(kinds)s."),
+                code="eligible_kinds",
+                params={"kinds": ", ".join(sorted(kinds))},
+            )
+        if not isinstance(self.reminder_days, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 365
+            for d in self.reminder_days
+        ):
+            errors["reminder_days"] = ValidationError(
+                _("Reminder lead days must be whole numbers from 0 to %(limit)d."),
+                code="reminder_days",
+                params={"limit": 365},
+            )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def title(self):
         return localized(self, "title")
@@ -353,47 +394,6 @@ class Program(models.Model):
 
     def is_open_on(self, today=None):
         return self.status_on(today) in (self.Status.OPEN, self.Status.CLOSING)
-
-    def clean(self):
-        errors = {}
-        if self.opens_on and self.deadline and self.deadline < self.opens_on:
-            errors["deadline"] = ValidationError(
-                _("The deadline (%(deadline)s) must not be before the opening date (%(opens)s)."),
-                code="deadline_before_opening",
-                params={"deadline": self.deadline, "opens": self.opens_on},
-            )
-        if self.is_published:
-            for name in ("opens_on", "deadline"):
-                if getattr(self, name) is None:
-                    errors[name] = ValidationError(
-                        _("A published program needs this date; set it or unpublish."),
-                        code="required_when_published",
-                    )
-        kinds = set(OrganizationKind.values)
-        if not isinstance(self.eligible_kinds, list) or not set(self.eligible_kinds) <= kinds:
-            errors["eligible_kinds"] = ValidationError(
-                _("Choose organization kinds from: %(kinds)s."),
-                code="eligible_kinds",
-                params={"kinds": ", ".join(sorted(kinds))},
-            )
-        if not isinstance(self.reminder_days, list) or not all(
-            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 365
-            for d in self.reminder_days
-        ):
-            errors["reminder_days"] = ValidationError(
-                _("Reminder lead days must be whole numbers from 0 to %(limit)d."),
-                code="reminder_days",
-                params={"limit": 365},
-            )
-        if errors:
-            raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if isinstance(self.reminder_days, list):
-            self.reminder_days = sorted(set(self.reminder_days), reverse=True)
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            self.sync_deadline_milestone()
 
     def sync_deadline_milestone(self):
         """Keep the applicant-deadline milestone equal to `deadline`.
@@ -530,10 +530,6 @@ class Milestone(models.Model):
     def __str__(self):
         return f"{localized(self, 'title')} ({self.due_on})"
 
-    @property
-    def title(self):
-        return localized(self, "title")
-
     def save(self, *args, **kwargs):
         # A moved date is a new version: reminders planned for the old date no longer apply.
         if self.pk is not None:
@@ -541,6 +537,10 @@ class Milestone(models.Model):
             if old is not None and old != self.due_on:
                 self.version += 1
         super().save(*args, **kwargs)
+
+    @property
+    def title(self):
+        return localized(self, "title")
 
 
 class ChecklistItem(models.Model):
@@ -857,7 +857,11 @@ class ChecklistTick(models.Model):
         return str(self.item)
 
     def clean(self):
-        if self.application_id and self.item_id and self.item.program_id != self.application.program_id:
+        if (
+            self.application_id
+            and self.item_id
+            and self.item.program_id != self.application.program_id
+        ):
             raise ValidationError(
                 {"item": _("This item belongs to another program's checklist.")},
                 code="tick_other_program",
