@@ -39,7 +39,7 @@ bench: $(STAMP)
 
 # Re-extract the translatable strings into locale/*/django.po (then translate the new ones).
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location --no-wrap --ignore=.venv --ignore=bench --ignore=tests
 
 # Fails when the code has strings that locale/ does not have yet.
 messages-check: messages
