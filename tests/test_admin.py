@@ -65,7 +65,7 @@ def test_the_admin_switches_to_english(admin_client, seeded):
 def test_the_program_list_shows_the_deadline_with_days_left(admin_client, pilot_base):
     response = admin_client.get(reverse("admin:tracker_program_changelist"))
     page = response.content.decode()
-    assert "2025-04-20" in page
+    assert "2025年4月20日" in page
     assert "剩余 10 天" in page
 
 

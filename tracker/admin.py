@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -131,7 +132,7 @@ class ProgramAdmin(admin.ModelAdmin):
     form = ProgramAdminForm
     list_display = [
         "title_zh",
-        "authority",
+        "authority_name",
         "year",
         "opens_on",
         "deadline_with_days_left",
@@ -210,6 +211,10 @@ class ProgramAdmin(admin.ModelAdmin):
         ),
     ]
 
+    @admin.display(description=_("authority"), ordering="authority__name_zh")
+    def authority_name(self, program):
+        return program.authority.short_name_zh or program.authority
+
     @admin.display(description=_("deadline"), ordering="deadline")
     def deadline_with_days_left(self, program):
         if program.deadline is None:
@@ -219,7 +224,7 @@ class ProgramAdmin(admin.ModelAdmin):
             note = _("closed")
         else:
             note = ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
-        return format_html("{} <small>({})</small>", program.deadline.isoformat(), note)
+        return format_html("{} <small>({})</small>", date_format(program.deadline), note)
 
     @admin.display(description=_("status"))
     def status_label(self, program):

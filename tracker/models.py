@@ -842,7 +842,11 @@ class ChecklistTick(models.Model):
         ChecklistItem, on_delete=models.CASCADE, related_name="ticks", verbose_name=_("item")
     )
     ticked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("ticked by"),
     )
     ticked_at = models.DateTimeField(_("ticked"), default=timezone.now)
 
