@@ -52,7 +52,9 @@ def track(program, name, co_builders, region="450200", sectors=(), status="prepa
         Organization.objects.create(name_zh=f"{name}伙伴{i}", kind=OrganizationKind.UNIVERSITY)
         for i in range(co_builders)
     ]
-    CoBuilder.objects.bulk_create(CoBuilder(application=application, organization=p) for p in partners)
+    CoBuilder.objects.bulk_create(
+        CoBuilder(application=application, organization=p) for p in partners
+    )
     return application
 
 

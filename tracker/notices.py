@@ -19,7 +19,9 @@ SENTENCE_END = "。！？；"
 # A line that ends in none of these was cut by the page layout (a newspaper column break).
 LINE_END = SENTENCE_END + "：:”」）)"
 BODY_PUNCTUATION = re.compile(r"[，。；！？]")
-HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])")
+HEADING_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])"
+)
 BYLINE = re.compile(r"记者|通讯员|报道|摄影|编辑|来源[:：]")
 # The newspaper's "日报消息（全媒体记者某某）" before the first sentence of a report.
 DATELINE = re.compile(r"^(?:本报讯|[^，。]{0,12}消息)\s*(?:[（(][^）)]*[）)])?\s*")
@@ -33,7 +35,13 @@ DATE_RE = re.compile(DATE)
 FULL_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 BEFORE_RE = re.compile(r"^\s*(?:之前|以前|前|止|为止)")
 DEADLINE_WORD = re.compile(r"截止|截至")
-RANGE_RE = re.compile(DATE + r"\s*(?:至|到|—|－|~|～)\s*(?P<end>" + DATE.replace("?P<", "?P<e_") + r"|(?P<end_day>\d{1,2})\s*[日号])")
+# "4月1日至4月15日" or "3月25日至26日"; the end date's groups are prefixed with e_.
+RANGE_RE = re.compile(
+    DATE
+    + r"\s*(?:至|到|—|－|~|～)\s*(?P<end>"
+    + DATE.replace("?P<", "?P<e_")
+    + r"|(?P<end_day>\d{1,2})\s*[日号])"
+)
 OPENING_WORD = re.compile(r"启动|开始|开展|发布|印发|受理|起")
 FROM_TODAY = re.compile(r"即日起|自即日")
 
@@ -163,12 +171,44 @@ class Draft:
     def new_sectors(self):
         return [m.name for m in self.sectors.value if m.sector is None] if self.sectors else []
 
+    def rows(self):
+        """(label, [(shown value, source sentence, note)]) per field, for the review page."""
+        return [(label, [
+            (self._shown(name, found.value), found.source, found.note)
+            for found in self._found(name)
+        ]) for name, label in FIELD_LABELS.items()]
+
+    def _found(self, name):
+        value = getattr(self, name)
+        return value if isinstance(value, list) else [value] if value else []
+
+    @staticmethod
+    def _shown(name, value):
+        if name == "stages":
+            audience = Milestone.Audience(value.audience).label
+            return f"{value.due_on} {value.time} · {audience} · {value.title}".replace("  ", " ")
+        if name == "sectors":
+            new = _("new")
+            return "、".join(m.name if m.sector else f"{m.name}（{new}）" for m in value)
+        if name == "sector_policy":
+            return Program.SectorPolicy(value).label
+        if name == "preferred_partnership":
+            return Program.Partnership(value).label
+        if name == "checklist":
+            parts = [value.title, ChecklistItem.Kind(value.kind).label]
+            if value.joint_only:
+                parts.append(str(_("joint applications only")))
+            return " · ".join(str(p) for p in parts)
+        return str(value)
+
     @transaction.atomic
-    def save_as_program(self, *, slug, authority, source_publication, new_sector_codes=None):
+    def save_as_program(self, *, title_zh, year, slug, authority, source_publication,
+                        new_sector_codes=None):
         """Create the unpublished Program with its sectors, stages and checklist.
 
-        `new_sector_codes` maps a proposed sector name to the code the administrator gave it;
-        proposed sectors without a code are left out.
+        Title and year are the administrator's (prefilled from the draft). `new_sector_codes`
+        maps a proposed sector name to the code the administrator gave it; proposed sectors
+        without a code are left out.
         """
         new_sector_codes = new_sector_codes or {}
         program = Program(
@@ -176,8 +216,8 @@ class Draft:
             authority=authority,
             source_publication=source_publication,
             is_published=False,
-            year=self.year.value,
-            title_zh=self.title.value,
+            year=year,
+            title_zh=title_zh,
             short_name_zh=_value(self.short_name, ""),
             opens_on=_value(self.opens_on),
             deadline=_value(self.deadline),
@@ -550,7 +590,8 @@ class _Reader:
 
 
 def _entry(title):
-    kind = ChecklistItem.Kind.ATTESTATION if ATTESTATION.search(title) else ChecklistItem.Kind.MATERIAL
+    attestation = ATTESTATION.search(title) is not None
+    kind = ChecklistItem.Kind.ATTESTATION if attestation else ChecklistItem.Kind.MATERIAL
     return Entry(title, kind, JOINT_ONLY.search(title) is not None)
 
 
