@@ -2,10 +2,13 @@ import datetime
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from django.utils import translation
 
 from tracker.models import ChecklistItem, Milestone, Program, Sector
-from tracker.notices import NoticeError, draft_from_notice
+from tracker.notices import FIELD_LABELS, NoticeError, draft_from_notice
 
 D = datetime.date
 
@@ -268,3 +271,33 @@ def test_saving_a_draft_creates_an_unpublished_program_with_stages_and_checklist
     ]
     assert program.checklist_items.count() == 5
     assert program.checklist_items.get(position=3).joint_only
+
+
+def test_an_afternoon_time_is_read_on_the_24_hour_clock(seeded):
+    draft = read("关于申报2025年创新券的通知\n各有关单位：\n请于4月20日下午5:30前提交申报材料。\n")
+    assert "17:30" in draft.deadline.note
+
+
+def test_a_date_the_calendar_lacks_is_not_guessed(seeded):
+    draft = read("关于申报2025年创新券的通知\n各有关单位：\n请于4月31日前提交申报材料。\n")
+    assert draft.deadline is None
+
+
+FRAGMENTS = [
+    "关于申报", "2025年", "２０２５年", "的通知", "4月", "31日", "13月", "前", "至", "26日", "17:00",
+    "，", "。", "、", "\n", "\n\n", "重点支持", "等", "不超过", "五个", "合作单位", "即日起",
+    "县级于", "申报单位", "三、申报材料", "1.", "（一）", "承诺", "优先支持高校与企业联合", "可获得",
+    "自治区科技厅", "日报消息（记者某）", "柳州市科学技术局", "2025年2月30日", "x",
+]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+@hyp_settings(max_examples=300, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_text_gives_a_draft_or_a_clear_message(seeded, fragments):
+    try:
+        draft = read("".join(fragments))
+    except NoticeError:
+        return
+    assert set(draft.missing) <= set(FIELD_LABELS)
+    draft.rows()

@@ -29,7 +29,7 @@ CALL = re.compile(r"申报|认定|通知|征集|遴选|推荐")
 
 DATE = (
     r"(?:(?P<year>\d{4})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"
-    r"(?:\s*(?:上午|下午)?\s*(?P<hour>\d{1,2})\s*[:：时点]\s*(?P<minute>\d{2})?\s*分?)?"
+    r"(?:\s*(?:上午|(?P<pm>下午|晚上))?\s*(?P<hour>\d{1,2})\s*[:：时点]\s*(?P<minute>\d{2})?\s*分?)?"
 )
 DATE_RE = re.compile(DATE)
 FULL_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
@@ -61,7 +61,7 @@ SECTOR_TRIGGER = re.compile(
 # The list ends at "等" ("and other") or at the word naming what the items are.
 SECTOR_LIST_END = re.compile(r"等|领域|产业|行业|方向|[，。；]")
 LIST_SPLIT = re.compile(r"、|以及|及|和")
-CN_NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)} | {"两": 2}
+CN_NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 LIMIT_RE = re.compile(
     r"(?:共建|合作|联合)单位[^，。；]{0,10}?(?:不超过|不得超过|不多于|最多|至多)\s*"
     r"(\d+|[一二两三四五六七八九十])\s*[个家]"
@@ -468,18 +468,14 @@ class _Reader:
 
     def _date(self, match, prefix=""):
         year = match.group(f"{prefix}year") or self.reference_year
-        try:
-            return datetime.date(int(year), int(match.group(f"{prefix}month")),
-                                 int(match.group(f"{prefix}day")))
-        except ValueError:
-            return None
+        return _calendar_date(year, match.group(f"{prefix}month"), match.group(f"{prefix}day"))
 
     def _notice_date(self):
         """The date a formal notice is signed with, on its own line at the end."""
         for line in reversed(self.body_lines[-3:]):
             match = FULL_DATE_RE.fullmatch(line)
-            if match:
-                return datetime.date(*(int(g) for g in match.groups())), line
+            if match and (day := _calendar_date(*match.groups())):
+                return day, line
         return None
 
     def _opening(self):
@@ -520,7 +516,8 @@ class _Reader:
         if range_match:
             if range_match.group("end_day"):
                 start = self._date(range_match)
-                due = start and start.replace(day=int(range_match.group("end_day")))
+                due = start and _calendar_date(start.year, start.month,
+                                               range_match.group("end_day"))
             else:
                 due = self._date(range_match, "e_")
             time = _time(range_match, "e_")
@@ -595,11 +592,20 @@ def _entry(title):
     return Entry(title, kind, JOINT_ONLY.search(title) is not None)
 
 
+def _calendar_date(year, month, day):
+    """The date, or None for one the calendar lacks (a typo such as 4月31日 is not guessed at)."""
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 def _time(match, prefix=""):
     hour = match.group(f"{prefix}hour")
     if hour is None:
         return ""
-    return f"{int(hour):02d}:{int(match.group(f'{prefix}minute') or 0):02d}"
+    hour = int(hour) + (12 if match.group(f"{prefix}pm") and int(hour) < 12 else 0)
+    return f"{hour:02d}:{int(match.group(f'{prefix}minute') or 0):02d}"
 
 
 def _number(text):
