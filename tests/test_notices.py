@@ -2,10 +2,10 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
-from django.utils import translation
 
 from tracker.models import ChecklistItem, Milestone, Program, Sector
 from tracker.notices import FIELD_LABELS, NoticeError, draft_from_notice
@@ -284,10 +284,11 @@ def test_a_date_the_calendar_lacks_is_not_guessed(seeded):
 
 
 FRAGMENTS = [
-    "关于申报", "2025年", "２０２５年", "的通知", "4月", "31日", "13月", "前", "至", "26日", "17:00",
-    "，", "。", "、", "\n", "\n\n", "重点支持", "等", "不超过", "五个", "合作单位", "即日起",
-    "县级于", "申报单位", "三、申报材料", "1.", "（一）", "承诺", "优先支持高校与企业联合", "可获得",
-    "自治区科技厅", "日报消息（记者某）", "柳州市科学技术局", "2025年2月30日", "x",
+    "关于申报", "2025年", "２０２５年", "的通知", "4月", "31日", "13月", "前", "至", "26日",
+    "17:00", "，", "。", "、", "\n", "\n\n", "重点支持", "等", "不超过", "五个", "合作单位",
+    "即日起", "县级于", "申报单位", "三、申报材料", "1.", "（一）", "承诺", "可获得",
+    "优先支持高校与企业联合", "自治区科技厅", "日报消息（记者某）", "柳州市科学技术局",
+    "2025年2月30日", "x",
 ]
 
 
