@@ -196,14 +196,21 @@ def three_firms(pilot_base):
             CoBuilder.objects.create(application=application, organization=partner)
 
 
+def edit(admin_client, program, **changes):
+    """Post the program's change form back with `changes`, as the Save button does."""
+    url = reverse("admin:tracker_program_change", args=[program.pk])
+    return admin_client.post(url, change_form_data(admin_client, program, _save="Save", **changes))
+
+
+PREVIEW = "admin/tracker/program/impact_preview.html"
+
+
 def test_lowering_the_limit_shows_the_impact_and_saves_nothing(
     admin_client, pilot_base, three_firms, impact_admin
 ):
-    url = reverse("admin:tracker_program_change", args=[pilot_base.pk])
-    data = change_form_data(admin_client, pilot_base, max_co_builders="3", _save="Save")
-    response = admin_client.post(url, data)
+    response = edit(admin_client, pilot_base, max_co_builders="3")
     assert response.status_code == 200
-    assert response.templates[0].name == "admin/tracker/program/impact_preview.html"
+    assert response.templates[0].name == PREVIEW
     assert response.context["impact"].evaluated == 3
     assert sorted(str(o) for o, _b, _a in response.context["changes"]) == ["丙公司", "乙公司"]
     assert [(str(b), str(a), n) for b, a, n in response.context["transitions"]] == [
@@ -219,9 +226,7 @@ def test_lowering_the_limit_shows_the_impact_and_saves_nothing(
 def test_confirming_the_impact_saves_the_change(
     admin_client, pilot_base, three_firms, impact_admin
 ):
-    url = reverse("admin:tracker_program_change", args=[pilot_base.pk])
-    data = change_form_data(admin_client, pilot_base, max_co_builders="3", _save="Save")
-    response = admin_client.post(url, {**data, "_confirm_impact": "1"})
+    response = edit(admin_client, pilot_base, max_co_builders="3", _confirm_impact="1")
     assert response.status_code == 302
     pilot_base.refresh_from_db()
     assert pilot_base.max_co_builders == 3
@@ -230,9 +235,7 @@ def test_confirming_the_impact_saves_the_change(
 def test_an_edit_outside_the_rules_saves_without_a_preview(
     admin_client, pilot_base, three_firms, impact_admin
 ):
-    url = reverse("admin:tracker_program_change", args=[pilot_base.pk])
-    data = change_form_data(admin_client, pilot_base, summary_en="Shorter.", _save="Save")
-    response = admin_client.post(url, data)
+    response = edit(admin_client, pilot_base, summary_en="Shorter.")
     assert response.status_code == 302
     pilot_base.refresh_from_db()
     assert pilot_base.summary_en == "Shorter."
@@ -241,11 +244,8 @@ def test_an_edit_outside_the_rules_saves_without_a_preview(
 def test_removing_a_priority_sector_inline_is_previewed_too(
     admin_client, pilot_base, three_firms, impact_admin
 ):
-    url = reverse("admin:tracker_program_change", args=[pilot_base.pk])
-    data = change_form_data(admin_client, pilot_base, _save="Save")
-    data["program_sectors-0-DELETE"] = "on"
-    response = admin_client.post(url, data)
-    assert response.templates[0].name == "admin/tracker/program/impact_preview.html"
+    response = edit(admin_client, pilot_base, **{"program_sectors-0-DELETE": "on"})
+    assert response.templates[0].name == PREVIEW
     assert response.context["impact"].changes == []
     assert pilot_base.program_sectors.count() == 15
 
@@ -253,8 +253,14 @@ def test_removing_a_priority_sector_inline_is_previewed_too(
 def test_an_invalid_edit_shows_the_form_errors_not_the_preview(
     admin_client, pilot_base, three_firms, impact_admin
 ):
-    url = reverse("admin:tracker_program_change", args=[pilot_base.pk])
-    data = change_form_data(admin_client, pilot_base, deadline="2025-03-01", _save="Save")
-    response = admin_client.post(url, data)
+    response = edit(admin_client, pilot_base, deadline="2025-03-01")
     assert response.status_code == 200
     assert "deadline" in response.context["adminform"].form.errors
+
+
+def test_without_an_eligibility_engine_wired_edits_save_directly(admin_client, pilot_base,
+                                                                 three_firms):
+    response = edit(admin_client, pilot_base, max_co_builders="3")
+    assert response.status_code == 302
+    pilot_base.refresh_from_db()
+    assert pilot_base.max_co_builders == 3

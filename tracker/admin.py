@@ -169,13 +169,16 @@ class NoticeForm(forms.Form):
 class DraftProgramForm(forms.Form):
     """What the administrator confirms or corrects before a draft becomes a program."""
 
-    title_zh = forms.CharField(label=_("title (Chinese)"), max_length=300)
+    title_zh = forms.CharField(
+        label=_("title (Chinese)"), max_length=300, widget=forms.TextInput({"class": "vTextField"})
+    )
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     slug = forms.SlugField(label=_("slug"), max_length=120)
     authority = forms.ModelChoiceField(label=_("authority"), queryset=Authority.objects.all())
     source_publication = forms.CharField(
         label=_("source publication"),
         max_length=200,
+        widget=forms.TextInput({"class": "vTextField"}),
         help_text=_("Where the notice was published, e.g. 柳州日报（2025年4月）."),
     )
 
