@@ -1,6 +1,7 @@
 """The administrators' power tools, through the admin pages as a superuser uses them."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -141,7 +142,19 @@ def test_history_is_recorded_and_shown_for_programs(admin_client, pilot_base):
     assert pilot_base.history.count() == 2
     response = admin_client.get(reverse("admin:tracker_program_history", args=[pilot_base.pk]))
     assert response.status_code == 200
-    assert "admin/tracker/program" in response.content.decode()
+    text = re.sub(r"<[^>]+>|&nbsp;|\s+", " ", response.content.decode())
+    assert re.search(r"Maximum co-building units: +5 +&rarr; +4", text)
+
+
+def test_cloning_an_edition_records_who_created_it(admin_client, admin_user, pilot_base):
+    admin_client.post(
+        reverse("admin:tracker_program_changelist"),
+        {"action": "clone_as_next_edition", "_selected_action": [pilot_base.pk]},
+    )
+    clone = Program.objects.get(cloned_from=pilot_base)
+    [created] = clone.history.all()
+    assert (created.history_type, created.history_user) == ("+", admin_user)
+    assert (created.year, created.deadline) == (2026, None)
 
 
 def test_history_is_shown_for_organizations_and_applications(admin_client, seeded):
