@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from tracker.validators import validate_credit_code
 
@@ -265,6 +266,8 @@ class Program(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Row fields only: sectors, milestones and checklist rows are not versioned.
+    history = HistoricalRecords()
 
     objects = ProgramQuerySet.as_manager()
 
@@ -423,7 +426,7 @@ class Program(models.Model):
 
     @transaction.atomic
     def clone_as_next_edition(self):
-        """A copy for next year's call: same rules, sectors, milestones' names and checklist.
+        """A copy for next year's call: same rules, sectors, regions and checklist.
 
         Dates are left empty (and the copy unpublished): next year's notice sets them.
         """
@@ -613,6 +616,7 @@ class Organization(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -729,6 +733,7 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
 
     objects = ApplicationQuerySet.as_manager()
 
