@@ -4,7 +4,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench messages
+.PHONY: install run test lint bench messages messages-check
+
+# Compiled catalogues are build output: made from the committed .po files.
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+%.mo: %.po
+	msgfmt --check -o $@ $<
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +21,13 @@ install: $(STAMP)
 
 # Migrate, load the seeds, create the local accounts, then serve on 127.0.0.1:8000 with a
 # django-q2 cluster beside the web server; Ctrl-C stops both.
-run: export DEBUG ?= 1
-run: $(STAMP)
+run: $(STAMP) $(MO)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_seeds
 	$(PY) manage.py create_local_accounts
 	$(PY) manage.py runlocal
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -33,6 +37,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+# Re-extract the translatable strings into locale/*/django.po (then translate the new ones).
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location --no-wrap --ignore=.venv --ignore=bench --ignore=tests
+
+# Fails when the code has strings that locale/ does not have yet.
+messages-check: messages
+	git diff --exit-code -I '^"POT-Creation-Date' -- locale

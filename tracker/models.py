@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from tracker.validators import validate_credit_code
 
@@ -270,6 +271,8 @@ class Program(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Row fields only: sectors, milestones and checklist rows are not versioned.
+    history = HistoricalRecords()
 
     objects = ProgramQuerySet.as_manager()
 
@@ -302,6 +305,47 @@ class Program(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if isinstance(self.reminder_days, list):
+            self.reminder_days = sorted(set(self.reminder_days), reverse=True)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.sync_deadline_milestone()
+
+    def clean(self):
+        errors = {}
+        if self.opens_on and self.deadline and self.deadline < self.opens_on:
+            errors["deadline"] = ValidationError(
+                _("The deadline (%(deadline)s) must not be before the opening date (%(opens)s)."),
+                code="deadline_before_opening",
+                params={"deadline": self.deadline, "opens": self.opens_on},
+            )
+        if self.is_published:
+            for name in ("opens_on", "deadline"):
+                if getattr(self, name) is None:
+                    errors[name] = ValidationError(
+                        _("A published program needs this date; set it or unpublish."),
+                        code="required_when_published",
+                    )
+        kinds = set(OrganizationKind.values)
+        if not isinstance(self.eligible_kinds, list) or not set(self.eligible_kinds) <= kinds:
+            errors["eligible_kinds"] = ValidationError(
+                _("Choose organization kinds from: %(kinds)s."),
+                code="eligible_kinds",
+                params={"kinds": ", ".join(sorted(kinds))},
+            )
+        if not isinstance(self.reminder_days, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 365
+            for d in self.reminder_days
+        ):
+            errors["reminder_days"] = ValidationError(
+                _("Reminder lead days must be whole numbers from 0 to %(limit)d."),
+                code="reminder_days",
+                params={"limit": 365},
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def title(self):
@@ -359,34 +403,6 @@ class Program(models.Model):
     def is_open_on(self, today=None):
         return self.status_on(today) in (self.Status.OPEN, self.Status.CLOSING)
 
-    def clean(self):
-        errors = {}
-        kinds = set(OrganizationKind.values)
-        if not isinstance(self.eligible_kinds, list) or not set(self.eligible_kinds) <= kinds:
-            errors["eligible_kinds"] = ValidationError(
-                _("Choose organization kinds from: %(kinds)s."),
-                code="eligible_kinds",
-                params={"kinds": ", ".join(sorted(kinds))},
-            )
-        if not isinstance(self.reminder_days, list) or not all(
-            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 365
-            for d in self.reminder_days
-        ):
-            errors["reminder_days"] = ValidationError(
-                _("Reminder lead days must be whole numbers from 0 to %(limit)d."),
-                code="reminder_days",
-                params={"limit": 365},
-            )
-        if errors:
-            raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if isinstance(self.reminder_days, list):
-            self.reminder_days = sorted(set(self.reminder_days), reverse=True)
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            self.sync_deadline_milestone()
-
     def sync_deadline_milestone(self):
         """Keep the applicant-deadline milestone equal to `deadline`.
 
@@ -431,7 +447,7 @@ class Program(models.Model):
 
     @transaction.atomic
     def clone_as_next_edition(self):
-        """A copy for next year's call: same rules, sectors, milestones' names and checklist.
+        """A copy for next year's call: same rules, sectors, regions and checklist.
 
         Dates are left empty (and the copy unpublished): next year's notice sets them.
         """
@@ -538,10 +554,6 @@ class Milestone(models.Model):
     def __str__(self):
         return f"{localized(self, 'title')} ({self.due_on})"
 
-    @property
-    def title(self):
-        return localized(self, "title")
-
     def save(self, *args, **kwargs):
         # A moved date is a new version: reminders planned for the old date no longer apply.
         if self.pk is not None:
@@ -549,6 +561,10 @@ class Milestone(models.Model):
             if old is not None and old != self.due_on:
                 self.version += 1
         super().save(*args, **kwargs)
+
+    @property
+    def title(self):
+        return localized(self, "title")
 
 
 class ChecklistItem(models.Model):
@@ -621,6 +637,7 @@ class Organization(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -737,6 +754,7 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -808,7 +826,7 @@ class Application(models.Model):
     def co_builder_limit_error(limit, count):
         return ValidationError(
             _(
-                "At most %(limit)d co-building units are allowed for this program; "
+                "Co-building units: at most %(limit)d are allowed for this program; "
                 "this would make %(count)d."
             ),
             code="max_co_builders",
@@ -899,7 +917,11 @@ class ChecklistTick(models.Model):
         ChecklistItem, on_delete=models.CASCADE, related_name="ticks", verbose_name=_("item")
     )
     ticked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("ticked by"),
     )
     ticked_at = models.DateTimeField(_("ticked"), default=timezone.now)
 
@@ -914,7 +936,11 @@ class ChecklistTick(models.Model):
         return str(self.item)
 
     def clean(self):
-        if self.application_id and self.item_id and self.item.program_id != self.application.program_id:
+        if (
+            self.application_id
+            and self.item_id
+            and self.item.program_id != self.application.program_id
+        ):
             raise ValidationError(
                 {"item": _("This item belongs to another program's checklist.")},
                 code="tick_other_program",

@@ -84,14 +84,14 @@ def _read(path):
     for section, items in data.items():
         if section not in SECTIONS:
             raise SeedError(
-                path, _("unknown section “%(name)s”; expected %(sections)s.") % {
-                    "name": section, **_sections()
-                }
+                path,
+                _("unknown section “%(name)s”; expected %(sections)s.")
+                % {"name": section, **_sections()},
             )
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise SeedError(path, _("section “%(name)s” must be a list of records.") % {
-                "name": section
-            })
+            raise SeedError(
+                path, _("section “%(name)s” must be a list of records.") % {"name": section}
+            )
     return data
 
 
@@ -130,7 +130,9 @@ def _get(model, field, value, **lookup):
     try:
         return model.objects.get(**lookup)
     except model.DoesNotExist as exc:
-        raise FieldError(field, _("nothing named “%(value)s” is defined.") % {"value": value}) from exc
+        raise FieldError(
+            field, _("nothing named “%(value)s” is defined.") % {"value": value}
+        ) from exc
 
 
 def _region(code, field="region"):
@@ -175,24 +177,44 @@ def _load_program(item):
     program.regions.set([_region(code, "regions") for code in regions])
     program.program_sectors.all().delete()
     ProgramSector.objects.bulk_create(
-        ProgramSector(program=program, sector=_get(Sector, "priority_sectors", code, code=code),
-                      position=position)
+        ProgramSector(
+            program=program,
+            sector=_get(Sector, "priority_sectors", code, code=code),
+            position=position,
+        )
         for position, code in enumerate(sectors, start=1)
     )
     for position, entry in enumerate(checklist, start=1):
-        _take(entry, ["title_zh", "title_en", "kind", "required", "joint_only", "citation"],
-              required=["title_zh"])
+        _take(
+            entry,
+            ["title_zh", "title_en", "kind", "required", "joint_only", "citation"],
+            required=["title_zh"],
+        )
         _upsert(ChecklistItem, {"program": program, "position": position}, entry)
     program.checklist_items.filter(position__gt=len(checklist)).delete()
     for entry in milestones:
-        _take(entry, ["title_zh", "title_en", "due_on", "audience"], required=["title_zh", "due_on"])
-        _upsert(Milestone, {"program": program, "kind": Milestone.Kind.STAGE,
-                            "title_zh": entry.pop("title_zh")}, entry)
+        _take(
+            entry, ["title_zh", "title_en", "due_on", "audience"], required=["title_zh", "due_on"]
+        )
+        _upsert(
+            Milestone,
+            {"program": program, "kind": Milestone.Kind.STAGE, "title_zh": entry.pop("title_zh")},
+            entry,
+        )
 
 
 def _load_organization(item):
-    fields = ["name_zh", "name_en", "kind", "credit_code", "region", "sectors", "is_demo", "notes",
-              "contacts"]
+    fields = [
+        "name_zh",
+        "name_en",
+        "kind",
+        "credit_code",
+        "region",
+        "sectors",
+        "is_demo",
+        "notes",
+        "contacts",
+    ]
     _take(item, fields, required=["name_zh", "kind"])
     sectors = item.pop("sectors", [])
     contacts = item.pop("contacts", [])
@@ -207,11 +229,13 @@ def _load_organization(item):
 
 def _load_application(item):
     _take(item, ["organization", "program", "status", "co_builders"], ["organization", "program"])
-    organization = _get(Organization, "organization", item["organization"],
-                        name_zh=item["organization"])
+    organization = _get(
+        Organization, "organization", item["organization"], name_zh=item["organization"]
+    )
     program = _get(Program, "program", item["program"], slug=item["program"])
     application = _upsert(
-        Application, {"organization": organization, "program": program},
+        Application,
+        {"organization": organization, "program": program},
         {"status": item.get("status", Application.Status.INTERESTED)},
     )
     for name in item.get("co_builders", []):

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 # The 31 characters the standard allows: digits and capitals without I, O, Z, S and V.
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_LENGTH = 18
-# Position 1: the registering authority (机构编制, 外交, 司法行政, 文化, 民政, 旅游, 宗教, 工会, 工商,
-# 中央军委改革和编制办公室, 农业, 其他).
+# Position 1: the registering authority (机构编制, 外交, 司法行政, 文化, 民政, 旅游, 宗教, 工会,
+# 工商, 中央军委改革和编制办公室, 农业, 其他).
 REGISTRATION_AUTHORITIES = "123456789ANY"
 # Weight of position i is 3**i mod 31.
 CREDIT_CODE_WEIGHTS = [pow(3, i, 31) for i in range(CREDIT_CODE_LENGTH - 1)]
@@ -15,7 +15,8 @@ CREDIT_CODE_WEIGHTS = [pow(3, i, 31) for i in range(CREDIT_CODE_LENGTH - 1)]
 
 def credit_code_check_character(first17):
     total = sum(
-        CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS)
+        CREDIT_CODE_ALPHABET.index(ch) * w
+        for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
     )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
@@ -40,18 +41,27 @@ def validate_credit_code(value):
             )
     if value[0] not in REGISTRATION_AUTHORITIES:
         raise ValidationError(
-            _("The first character must name a registering authority (1–9, A, N or Y)."),
+            _(
+                "The first character of a unified social credit code must name a registering "
+                "authority (1–9, A, N or Y)."
+            ),
             code="credit_code_authority",
         )
     if not value[2:8].isdigit():
         raise ValidationError(
-            _("Characters 3 to 8 must be the six digits of an administrative division code."),
+            _(
+                "Characters 3 to 8 of a unified social credit code must be the six digits of an "
+                "administrative division code."
+            ),
             code="credit_code_region",
         )
     expected = credit_code_check_character(value[:17])
     if value[17] != expected:
         raise ValidationError(
-            _("The check character is wrong: with these first 17 characters it must be “%(expected)s”."),
+            _(
+                "The check character of this unified social credit code is wrong: with these first "
+                "17 characters it must be “%(expected)s”."
+            ),
             code="credit_code_checksum",
             params={"expected": expected},
         )

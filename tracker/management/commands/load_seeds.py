@@ -10,7 +10,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", help="Seed files (default: seeds/*.yaml).")
 
-    def handle(self, *paths, **options):
+    def handle(self, *args, paths, **options):
         files = paths or seeds.seed_files(settings.BASE_DIR / "seeds")
         try:
             counts = seeds.load(files)

@@ -1,0 +1,41 @@
+import pytest
+from django.test import override_settings
+
+from tracker.checks import check_email, check_task_queue
+
+GOOD_QUEUE = {"orm": "default", "timeout": 120, "retry": 180, "catch_up": False, "max_attempts": 1}
+
+
+def ids(problems):
+    return [p.id for p in problems]
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend")
+def test_the_shipped_settings_with_smtp_pass_every_check():
+    assert check_email(None) == [] and check_task_queue(None) == []
+
+
+@override_settings(DEBUG=False, EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+def test_console_mail_in_production_is_a_warning():
+    assert ids(check_email(None)) == ["tracker.W001"]
+
+
+@pytest.mark.parametrize("timeout", [None, 120, 600])
+def test_a_missing_or_too_long_email_timeout_is_a_warning(settings, timeout):
+    settings.EMAIL_TIMEOUT = timeout
+    assert "tracker.W002" in ids(check_email(None))
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"orm": None}, "tracker.E001"),
+        ({"timeout": 200}, "tracker.E002"),
+        ({"catch_up": True}, "tracker.W003"),
+        ({"max_attempts": 0}, "tracker.W004"),
+    ],
+)
+def test_each_queue_pitfall_is_reported(settings, change, expected):
+    conf = {**GOOD_QUEUE, **change}
+    settings.Q_CLUSTER = {k: v for k, v in conf.items() if v is not None}
+    assert ids(check_task_queue(None)) == [expected]

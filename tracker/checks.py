@@ -1,0 +1,62 @@
+"""System checks for the settings that silently break reminders (see PITFALLS.md)."""
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+
+UNDELIVERED_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+
+
+@register()
+def check_email(app_configs, **kwargs):
+    problems = []
+    if not settings.DEBUG and settings.EMAIL_BACKEND in UNDELIVERED_BACKENDS:
+        problems.append(Warning(
+            f"EMAIL_URL sends mail to {settings.EMAIL_BACKEND}: reminders will reach nobody.",
+            hint="Set EMAIL_URL to the SMTP server, e.g. smtp+tls://user:password@host:587.",
+            id="tracker.W001",
+        ))
+    timeout = settings.EMAIL_TIMEOUT
+    if timeout is None or timeout >= settings.Q_CLUSTER.get("timeout", 60):
+        problems.append(Warning(
+            "EMAIL_TIMEOUT must be set and below Q_CLUSTER['timeout'], or a stuck SMTP "
+            "server blocks a worker until the task is killed.",
+            hint="Set EMAIL_TIMEOUT to 10–30 seconds.",
+            id="tracker.W002",
+        ))
+    return problems
+
+
+@register()
+def check_task_queue(app_configs, **kwargs):
+    conf = settings.Q_CLUSTER
+    problems = []
+    if "orm" not in conf and "redis" not in conf and "django_redis" not in conf:
+        problems.append(Error(
+            "Q_CLUSTER names no broker; django-q2 would silently try Redis on localhost.",
+            hint="Use 'orm': 'default' or set REDIS_URL.",
+            id="tracker.E001",
+        ))
+    if conf.get("timeout", 60) >= conf.get("retry", 60):
+        problems.append(Error(
+            "Q_CLUSTER['timeout'] must be below ['retry'], or a running task is handed to a "
+            "second worker.",
+            id="tracker.E002",
+        ))
+    if conf.get("catch_up", True):
+        problems.append(Warning(
+            "Q_CLUSTER['catch_up'] replays every missed schedule slot after downtime.",
+            hint="Set 'catch_up': False; one sweep sends everything that is due.",
+            id="tracker.W003",
+        ))
+    if conf.get("max_attempts", 0) != 1:
+        problems.append(Warning(
+            "Q_CLUSTER['max_attempts'] should be 1: retries with backoff live in the reminder "
+            "outbox, the queue would retry at once and without limit.",
+            id="tracker.W004",
+        ))
+    return problems

@@ -1,0 +1,100 @@
+"""What an edit to a program's rules or dates would do to the verdicts of the firms tracking it.
+
+The edit is judged before anything is written: the "after" program is an unsaved copy carrying the
+form's values, with its related lists (regions, sectors, checklist) preloaded into Django's
+prefetch cache, so rule code that reads `program.regions.all()` sees the new lists without a
+query. Rule code must read those lists with `.all()`: a `.filter()` would query the database and
+see the saved values.
+"""
+
+import copy
+from collections import Counter
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import Application, Program
+
+# Applications whose verdict no longer matters: they will not apply to this edition.
+FINISHED = [Application.Status.WITHDRAWN, Application.Status.REJECTED]
+
+# What the eligibility rules read of a program and of an application, loaded up front so that
+# judging N applications twice costs a fixed number of queries.
+PROGRAM_PREFETCH = ["regions", "program_sectors__sector", "priority_sectors", "checklist_items"]
+APPLICATION_PREFETCH = ["organization__sectors", "co_builders__organization", "ticks"]
+
+VERDICT_LABELS = {
+    "eligible": _("eligible"),
+    "not_eligible": _("not eligible"),
+    "incomplete": _("incomplete"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    application: Application
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Impact:
+    evaluated: int
+    changes: list
+
+    def transitions(self):
+        """[(before, after, count)], most frequent first."""
+        counts = Counter((c.before, c.after) for c in self.changes)
+        return [(b, a, n) for (b, a), n in counts.most_common()]
+
+
+def verdict_label(status):
+    return VERDICT_LABELS.get(status, status)
+
+
+def program_for_impact(pk):
+    return Program.objects.prefetch_related(*PROGRAM_PREFETCH).get(pk=pk)
+
+
+def tracked_applications(program):
+    return (
+        program.applications.exclude(status__in=FINISHED)
+        .select_related("organization__region")
+        .prefetch_related(*APPLICATION_PREFETCH)
+        .order_by("organization__name_zh")
+    )
+
+
+def program_with_changes(program, values=None, **related):
+    """An unsaved copy of `program` with field `values` set and related lists replaced.
+
+    `related` maps a related name ("regions", "priority_sectors", "program_sectors",
+    "checklist_items") to the objects it would hold after the edit.
+    """
+    edited = copy.copy(program)
+    for name, value in (values or {}).items():
+        setattr(edited, name, value)
+    cache = dict(getattr(program, "_prefetched_objects_cache", {}))
+    for name, objects in related.items():
+        # What prefetch_related itself stores: a queryset whose results are already known (a
+        # fresh clone: the manager may hand back the original program's cached queryset).
+        queryset = getattr(program, name).all()._chain()
+        queryset._result_cache, queryset._prefetch_done = list(objects), True
+        cache[name] = queryset
+    edited._prefetched_objects_cache = cache
+    return edited
+
+
+def impact_of_change(program_before, program_after, verdict_of, applications=None):
+    """Judge each tracked application under both versions; `verdict_of(application, program)`
+    returns the summary status ("eligible", "not_eligible" or "incomplete")."""
+    if applications is None:
+        applications = tracked_applications(program_before)
+    applications = list(applications)
+    changes = []
+    for application in applications:
+        before = verdict_of(application, program_before)
+        after = verdict_of(application, program_after)
+        if before != after:
+            changes.append(Change(application, before, after))
+    return Impact(len(applications), changes)
