@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.conf import settings
+from django.utils import translation
 
 from tracker import seeds
 from tracker.models import Membership, Organization, Program
@@ -53,6 +54,13 @@ def call_open():
     moment = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
     with time_machine.travel(moment, tick=False):
         yield moment
+
+
+@pytest.fixture(autouse=True)
+def chinese_after_each_test():
+    """A request leaves its language active in the thread: the next test starts in Chinese."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

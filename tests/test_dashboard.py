@@ -142,7 +142,7 @@ def test_a_sixth_partner_is_refused_with_the_limit_named(firm, application):
     )
 
     assert application.co_builders.count() == 5
-    assert "At most 5 co-building units are allowed" in response.content.decode()
+    assert "Co-building units: at most 5 are allowed" in response.content.decode()
 
 
 def test_an_unknown_partner_name_is_an_error_not_a_500(firm, application):
