@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,9 +29,14 @@ os.environ.update(
     DATABASE_URL=f"sqlite:///{DB_DIR.name}/bench.sqlite3",
     SECRET_KEY="bench-only-not-secret",
     DEBUG="0",
+    # The test client speaks plain HTTP; a deployment's TLS redirect would answer every request.
+    SECURE_SSL_REDIRECT="0",
     ALLOWED_HOSTS="testserver",
     LOG_LEVEL="WARNING",
 )
+
+# whitenoise warns that collectstatic has not run: our pages inline their CSS.
+warnings.filterwarnings("ignore", message="No directory at")
 
 import django  # noqa: E402
 
