@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from tests.factories import make_partner
 from tracker.eligibility import Outcome, Profile, Summary, evaluate, prefetch_for_rules, rank
+from tracker.impact import program_with_changes
 from tracker.models import (
     Application,
     ChecklistItem,
@@ -237,6 +238,18 @@ def test_a_program_without_prefetching_gets_the_same_verdict(
     outcomes = [[(f.rule, f.outcome, str(f.reason)) for f in v.findings] for v in verdicts]
     assert outcomes[0] == outcomes[1]
     assert ("deadline", Outcome.FAIL) in [(rule, outcome) for rule, outcome, _ in outcomes[0]]
+
+
+def test_an_unsaved_edit_is_judged_on_its_own_rules_and_lists(program, liuzhou, new_materials):
+    profile = liugang_profile(liuzhou, new_materials)
+    before = findings_by_rule(evaluate(profile, program))
+
+    edited = program_with_changes(program, {"max_co_builders": 1}, program_sectors=[])
+    after = findings_by_rule(evaluate(profile, edited))
+
+    assert before["sector"].outcome == Outcome.PREFERRED
+    assert "sector" not in after
+    assert after["co_builders"].outcome == Outcome.FAIL
 
 
 def test_rules_the_program_does_not_set_are_left_out(program):

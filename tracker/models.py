@@ -439,11 +439,18 @@ class Program(models.Model):
             if m.kind == Milestone.Kind.STAGE and m.audience == Milestone.Audience.APPLICANT
         ]
 
-    @cached_property
+    @property
     def priority_sector_ids(self):
-        """What the sector rule reads; `eligibility.load_sector_ids` fills it for many programs
-        in one query."""
+        """What the sector rule reads. `eligibility.load_sector_ids` sets it for many programs
+        in one query; otherwise it is read from `program_sectors` each time (not cached), so
+        an edited copy of the program (the admin's impact preview) sees its own list."""
+        if "_priority_sector_ids" in self.__dict__:
+            return self._priority_sector_ids
         return frozenset(ps.sector_id for ps in self.program_sectors.all())
+
+    @priority_sector_ids.setter
+    def priority_sector_ids(self, ids):
+        self._priority_sector_ids = ids
 
     @transaction.atomic
     def clone_as_next_edition(self):
