@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = _("Policy tracker")
+
+    def ready(self):
+        from tracker import checks  # noqa: F401  (registers the system checks)
