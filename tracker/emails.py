@@ -82,6 +82,7 @@ def reminder_message(reminder, connection=None):
             "reminder": reminder,
             "program": program,
             "program_title": header_text(program.title),
+            "program_name": header_text(program.short_name),
             "milestone": milestone,
             "days_left": (milestone.due_on - program.local_today()).days,
             "timezone_name": program.timezone,
