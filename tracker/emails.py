@@ -26,13 +26,18 @@ def header_text(value, limit=SUBJECT_TITLE_LIMIT):
 
 
 def open_items(application):
-    """The required checklist items this application has not ticked yet."""
-    items = application.program.checklist_items.filter(required=True).exclude(
-        ticks__application=application
-    )
-    if not application.co_builders.exists():
-        items = items.filter(joint_only=False)
-    return list(items)
+    """The required checklist items this application has not ticked yet.
+
+    Reads through related managers' .all() so that a batch prefetched by reminders.claim()
+    costs no query per message.
+    """
+    ticked = {tick.item_id for tick in application.ticks.all()}
+    joint = bool(application.co_builders.all())
+    return [
+        item
+        for item in application.program.checklist_items.all()
+        if item.required and item.pk not in ticked and (joint or not item.joint_only)
+    ]
 
 
 def previous_due_on(reminder):

@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 TRACKING = [Application.Status.INTERESTED, Application.Status.PREPARING]
 CLAIM_ORDER = ["next_attempt_at", "id"]
 SENDING_RELATED = ["milestone__program", "contact", "subscription", "application__program"]
+# What emails.open_items() reads, fetched once per batch instead of once per message.
+SENDING_PREFETCH = ["application__ticks", "application__co_builders",
+                    "application__program__checklist_items"]
 # Stop claiming new batches after this long so one sweep ends well within Q_CLUSTER["timeout"];
 # the next sweep picks up the rest.
 SWEEP_SECONDS = 60
@@ -279,7 +282,7 @@ def claim(limit, now=None):
             attempts=F("attempts") + 1,
         )
     claimed = Reminder.objects.filter(id__in=ids, claim_token=token)
-    return list(claimed.select_related(*SENDING_RELATED))
+    return list(claimed.select_related(*SENDING_RELATED).prefetch_related(*SENDING_PREFETCH))
 
 
 def due_for_sending(now):
