@@ -19,6 +19,7 @@ install: $(STAMP)
 run: export DEBUG ?= 1
 run: $(STAMP)
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py sync_schedules
 	$(PY) manage.py load_seeds
 	$(PY) manage.py create_local_accounts
 	$(PY) manage.py runlocal

@@ -59,7 +59,8 @@ class SmtpServer:
         self.controller = None
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
         return "250 Message accepted for delivery"
 
     def start(self):

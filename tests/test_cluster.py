@@ -4,6 +4,7 @@ The cluster is another process: it needs the file-based SQLite test database (or
 PostgreSQL one) and a real SMTP server, since it cannot see this process's mail.outbox.
 """
 
+import contextlib
 import datetime
 import os
 import signal
@@ -54,14 +55,10 @@ def stop_cluster(process):
     """SIGTERM to the main process only, a bounded wait, then SIGKILL to the whole group (the
     SIGTERM handler can deadlock in django-q2)."""
     process.send_signal(signal.SIGTERM)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait(timeout=10)
 
 

@@ -16,7 +16,8 @@ NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.UTC)  # 09:30 in Sha
 def parts(message):
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    (ics,) = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+    attachments = message.iter_attachments()
+    (ics,) = [part for part in attachments if part.get_content_type() == "text/calendar"]
     return text, html, icalendar.Calendar.from_ical(ics.get_content())
 
 

@@ -191,7 +191,9 @@ def test_a_moved_deadline_supersedes_pending_rows_and_sends_one_change_notice(
     # The next lead of the new date goes out as usual, once.
     sweep(at("2025-04-18 09:30"))
     sweep(at("2025-04-23 09:30"))
-    assert rows(contact=liugang_contact, version=2) == [(14, "superseded"), (-1, "sent"), (7, "sent")]
+    assert rows(contact=liugang_contact, version=2) == [
+        (14, "superseded"), (-1, "sent"), (7, "sent")
+    ]
 
 
 def test_a_tracker_never_mailed_the_old_date_gets_no_change_notice(pilot_base, liugang_contact):

@@ -1,6 +1,7 @@
 """The django-q2 schedules, synced from code (tracker/schedules.py, sync_schedules)."""
 
 import datetime
+import io
 
 import time_machine
 from django.core.management import call_command
@@ -13,7 +14,7 @@ NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.UTC)
 
 def test_it_creates_the_sweep_schedule_due_at_once(db):
     with time_machine.travel(NOW, tick=False):
-        call_command("sync_schedules", stdout=open("/dev/null", "w"))
+        call_command("sync_schedules", stdout=io.StringIO())
     schedule = Schedule.objects.get()
     assert (schedule.name, schedule.func) == (
         "tracker.send_due_reminders", "tracker.tasks.send_due_reminders"

@@ -3,7 +3,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker import reminders
-from tracker.models import Reminder
 
 COLUMNS = ["id", "to", "lang", "program", "milestone", "due on", "lead", "days left", "try"]
 
@@ -44,6 +43,8 @@ class Command(BaseCommand):
         ]
 
     def print_table(self, rows):
-        widths = [max(len(cell) for cell in column) for column in zip(COLUMNS, *rows)]
-        for line in [COLUMNS, *rows]:
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(line, widths)))
+        lines = [COLUMNS, *rows]
+        widths = [max(map(len, column)) for column in zip(*lines, strict=True)]
+        for line in lines:
+            cells = (cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+            self.stdout.write("  ".join(cells).rstrip())

@@ -4,7 +4,7 @@ from tracker import schedules
 
 
 class Command(BaseCommand):
-    help = "Create or update the django-q2 schedules the tracker needs (idempotent; run after migrate)."
+    help = "Create or update the tracker's django-q2 schedules (idempotent; run after migrate)."
 
     def handle(self, *args, **options):
         for schedule in schedules.sync():
