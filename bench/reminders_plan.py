@@ -22,16 +22,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from tracker import reminders  # noqa: E402
-from tracker.models import (  # noqa: E402
-    Application,
-    Authority,
-    Contact,
-    Organization,
-    OrganizationKind,
-    Program,
-    Region,
-    Reminder,
-)
+from tracker.models import Application, Program, Reminder  # noqa: E402
 
 logging.getLogger("tracker").setLevel(logging.WARNING)
 PROGRAMS = 200
@@ -41,38 +32,17 @@ REPEATS = 3
 
 
 def make_programs(now):
-    region = Region.objects.create(code="450000", name_zh="广西壮族自治区")
-    authority = Authority.objects.create(
-        name_zh="广西壮族自治区科学技术厅", level=Authority.Level.PROVINCIAL, region=region
-    )
-    programs = []
-    for n in range(PROGRAMS):
-        today = timezone.localtime(now).date()
-        programs.append(
-            Program.objects.create(
-                slug=f"program-{n}", year=2025, title_zh=f"项目{n}", authority=authority,
-                source_publication="bench", opens_on=today - datetime.timedelta(days=60),
-                deadline=today + datetime.timedelta(days=DAYS_AHEAD[n % len(DAYS_AHEAD)]),
-                is_published=True, send_hour=0,
-            )
+    authority = throwaway_db.make_authority()
+    today = timezone.localtime(now).date()
+    return [
+        Program.objects.create(
+            slug=f"program-{n}", year=2025, title_zh=f"项目{n}", authority=authority,
+            source_publication="bench", opens_on=today - datetime.timedelta(days=60),
+            deadline=today + datetime.timedelta(days=DAYS_AHEAD[n % len(DAYS_AHEAD)]),
+            is_published=True, send_hour=0,
         )
-    return programs
-
-
-def add_trackers(programs, start, stop):
-    statuses = [Application.Status.INTERESTED, Application.Status.PREPARING]
-    organizations = Organization.objects.bulk_create(
-        Organization(name_zh=f"企业{n}", kind=OrganizationKind.ENTERPRISE)
-        for n in range(start, stop)
-    )
-    Contact.objects.bulk_create(
-        Contact(organization=org, email=f"firm{n}@example.com")
-        for n, org in enumerate(organizations, start)
-    )
-    Application.objects.bulk_create(
-        Application(organization=org, program=programs[n % PROGRAMS], status=statuses[n % 2])
-        for n, org in enumerate(organizations, start)
-    )
+        for n in range(PROGRAMS)
+    ]
 
 
 def timed(function):
@@ -128,9 +98,9 @@ def main():
     print(f"Database: {LABEL}")
     started = time.perf_counter()
     programs = make_programs(now)
-    add_trackers(programs, 0, SMALL)
+    throwaway_db.add_trackers(programs, 0, SMALL)
     _, small_queries, small_rows = timed(lambda: reminders.plan(now))
-    add_trackers(programs, SMALL, LARGE)
+    throwaway_db.add_trackers(programs, SMALL, LARGE)
     print(f"Data: {PROGRAMS} programs, {LARGE:,} tracking applications and contacts "
           f"(built in {time.perf_counter() - started:.1f} s)")
     assert Application.objects.aggregate(n=Count("id"))["n"] == LARGE

@@ -31,17 +31,7 @@ from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from tracker import emails, reminders  # noqa: E402
-from tracker.models import (  # noqa: E402
-    Application,
-    Authority,
-    ChecklistItem,
-    Contact,
-    Organization,
-    OrganizationKind,
-    Program,
-    Region,
-    Reminder,
-)
+from tracker.models import ChecklistItem, Program, Reminder  # noqa: E402
 
 logging.getLogger("tracker").setLevel(logging.WARNING)
 MESSAGES = 2_000
@@ -62,29 +52,16 @@ def start_smtp_server():
 
 
 def make_due_reminders(now):
-    region = Region.objects.create(code="450000", name_zh="广西壮族自治区")
-    authority = Authority.objects.create(
-        name_zh="广西壮族自治区科学技术厅", level=Authority.Level.PROVINCIAL, region=region
-    )
     today = timezone.localtime(now).date()
     program = Program.objects.create(
         slug="bench", year=2025, title_zh="2025年广西科技成果转化中试研究基地认定",
-        title_en="2025 Guangxi pilot base certification", authority=authority,
+        title_en="2025 Guangxi pilot base certification", authority=throwaway_db.make_authority(),
         source_publication="bench", opens_on=today - datetime.timedelta(days=30),
         deadline=today + datetime.timedelta(days=3), is_published=True, send_hour=0,
     )
     ChecklistItem.objects.create(program=program, title_zh="认定申报材料", title_en="Materials")
     ChecklistItem.objects.create(program=program, title_zh="信用承诺", title_en="Attestation")
-    organizations = Organization.objects.bulk_create(
-        Organization(name_zh=f"企业{n}", kind=OrganizationKind.ENTERPRISE)
-        for n in range(MESSAGES)
-    )
-    Contact.objects.bulk_create(
-        Contact(organization=org, email=f"firm{n}@example.com", language=["zh-hans", "en"][n % 2])
-        for n, org in enumerate(organizations)
-    )
-    Application.objects.bulk_create(Application(organization=org, program=program)
-                                    for org in organizations)
+    throwaway_db.add_trackers([program], 0, MESSAGES)
     assert reminders.plan(now) == MESSAGES
 
 

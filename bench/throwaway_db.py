@@ -55,3 +55,33 @@ def _postgres(server):
     atexit.register(drop)
     os.environ["DATABASE_URL"] = f"{server}/{name}"
     return f"PostgreSQL (temporary database {name})"
+
+
+def make_authority():
+    from tracker.models import Authority, Region
+
+    region = Region.objects.create(code="450000", name_zh="广西壮族自治区")
+    return Authority.objects.create(
+        name_zh="广西壮族自治区科学技术厅", level=Authority.Level.PROVINCIAL, region=region
+    )
+
+
+def add_trackers(programs, start, stop):
+    """Firms start..stop, each with one contact (Chinese or English) tracking one program."""
+    from tracker.models import Application, Contact, Organization, OrganizationKind
+
+    statuses = [Application.Status.INTERESTED, Application.Status.PREPARING]
+    organizations = Organization.objects.bulk_create(
+        Organization(name_zh=f"企业{n}", kind=OrganizationKind.ENTERPRISE)
+        for n in range(start, stop)
+    )
+    Contact.objects.bulk_create(
+        Contact(organization=org, email=f"firm{n}@example.com", language=["zh-hans", "en"][n % 2])
+        for n, org in enumerate(organizations, start)
+    )
+    Application.objects.bulk_create(
+        Application(
+            organization=org, program=programs[n % len(programs)], status=statuses[n % 2]
+        )
+        for n, org in enumerate(organizations, start)
+    )

@@ -59,7 +59,7 @@ def unsubscribe_url(reminder):
     return settings.SITE_URL + reverse("tracker:unsubscribe", args=[reminder.unsubscribe_token()])
 
 
-def calendar(milestone, program):
+def calendar_file(milestone, program):
     """An all-day event on the due date; SEQUENCE follows the date version so calendars update."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//policy-tracker//reminders//EN")
@@ -115,6 +115,6 @@ def reminder_message(reminder, connection=None):
         },
     )
     message.attach_alternative(html, "text/html")
-    message.attach(f"{program.slug}-{milestone.pk}.ics", calendar(milestone, program),
+    message.attach(f"{program.slug}-{milestone.pk}.ics", calendar_file(milestone, program),
                    "text/calendar")
     return message

@@ -57,6 +57,11 @@ READER_STILL_WANTS = (
 )
 
 
+def horizon(now):
+    """Any time zone's local date is within a day of UTC's: older dates are past everywhere."""
+    return now.astimezone(datetime.UTC).date() - datetime.timedelta(days=1)
+
+
 def send_day(program, now):
     """The local date whose reminders may go out: until the send hour it is still yesterday."""
     local = timezone.localtime(now, program.tzinfo)
@@ -84,9 +89,7 @@ def due_leads(now):
     time zone, send hour and lead list.
     """
     due, past = {}, []
-    # Any time zone's local date is within a day of UTC's: older milestones are past everywhere.
-    horizon = now.date() - datetime.timedelta(days=1)
-    milestones = Milestone.objects.filter(program__is_published=True, due_on__gte=horizon)
+    milestones = Milestone.objects.filter(program__is_published=True, due_on__gte=horizon(now))
     for milestone in milestones.select_related("program").order_by():
         program = milestone.program
         if milestone.due_on < program.local_today(now):
@@ -140,7 +143,7 @@ def _retire(now, past):
         ~READER_STILL_WANTS
         | Q(milestone__program__is_published=False)
         | Q(milestone__in=past)
-        | Q(milestone__due_on__lt=now.date() - datetime.timedelta(days=1))
+        | Q(milestone__due_on__lt=horizon(now))
     ).update(status=Reminder.Status.CANCELLED)
 
 
@@ -194,7 +197,7 @@ def _change_notice_rows(past, now):
         status=Reminder.Status.SENT,
         version__lt=F("milestone__version"),
         milestone__program__is_published=True,
-        milestone__due_on__gte=now.date() - datetime.timedelta(days=1),
+        milestone__due_on__gte=horizon(now),
     ).exclude(milestone__in=past)
     rows = _outbox_row(
         told_old_date.order_by(),
