@@ -16,7 +16,7 @@ import throwaway_db
 
 LABEL = throwaway_db.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -72,7 +72,8 @@ ON CONFLICT DO NOTHING
 
 
 def hand_written(now):
-    due, _ = reminders.due_leads(now)
+    with transaction.atomic():
+        due, _ = reminders.due_leads(now)
     values = ", ".join(f"({int(pk)}, {int(lead)})" for pk, lead in due.items())
 
     def run():
@@ -84,7 +85,8 @@ def hand_written(now):
 
 
 def bulk_create_same_rows(now):
-    due, _ = reminders.due_leads(now)
+    with transaction.atomic():
+        due, _ = reminders.due_leads(now)
     (applicants, _subscribers) = reminders._lead_rows(due, now)
     rows = [
         Reminder(**{key.removeprefix("outbox_"): value for key, value in row.items()})

@@ -151,6 +151,16 @@ def test_it_sends_bureau_milestones_to_bureau_subscribers_only(pilot_base, liuga
     assert Reminder.objects.get(subscription=follower).milestone.kind == "deadline"
 
 
+def test_it_cancels_a_planned_reminder_of_a_subscription_ended_in_the_admin(pilot_base):
+    follower = Subscription.objects.create(
+        program=pilot_base, email="follower@example.com", audience=Milestone.Audience.APPLICANT
+    )
+    reminders.plan(at("2025-04-13 09:05"))
+    Subscription.objects.update(unsubscribed_at=at("2025-04-13 09:06"))
+    reminders.plan(at("2025-04-13 09:10"))
+    assert rows(subscription=follower) == [(7, "cancelled")]
+
+
 def test_it_plans_with_a_fixed_number_of_queries(pilot_base, liugang_contact):
     def plan_queries():
         Reminder.objects.all().delete()

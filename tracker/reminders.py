@@ -82,15 +82,18 @@ def latest_crossed_lead(reminder_days, days_left):
 
 
 def due_leads(now):
-    """{milestone id: (lead days, version, due_on)} for the published milestones due a mail now,
-    and the ids of milestones whose date has passed locally.
+    """{milestone id: lead days} for the published milestones due a mail now, and the ids of
+    milestones whose date has passed locally.
 
     One query; the choice is made per milestone in Python because each program has its own
-    time zone, send hour and lead list.
+    time zone, send hour and lead list. The rows are locked (in id order, so without deadlock)
+    to make concurrent planners on PostgreSQL take turns instead of racing through the same
+    updates; on SQLite the IMMEDIATE transaction already serialises them.
     """
     due, past = {}, []
     milestones = Milestone.objects.filter(program__is_published=True, due_on__gte=horizon(now))
-    for milestone in milestones.select_related("program").order_by():
+    locked = milestones.select_related("program").select_for_update(of=("self",))
+    for milestone in locked.order_by("pk"):
         program = milestone.program
         if milestone.due_on < program.local_today(now):
             past.append(milestone.pk)
