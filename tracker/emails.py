@@ -94,7 +94,6 @@ def reminder_message(reminder, connection=None):
             "previous_due_on": previous_due_on(reminder) if reminder.is_change_notice else None,
             "open_items": open_items(reminder.application) if reminder.application else [],
             "unsubscribe_url": url,
-            "site_url": settings.SITE_URL,
         }
         subject = header_text(render_to_string(f"{TEMPLATES}-subject.txt", ctx), limit=200)
         text = render_to_string(f"{TEMPLATES}-body.txt", ctx)
