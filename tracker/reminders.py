@@ -59,7 +59,7 @@ READER_STILL_WANTS = (
 
 def horizon(now):
     """Any time zone's local date is within a day of UTC's: older dates are past everywhere."""
-    return now.astimezone(datetime.UTC).date() - datetime.timedelta(days=1)
+    return now.astimezone(datetime.timezone.utc).date() - datetime.timedelta(days=1)
 
 
 def send_day(program, now):
