@@ -10,7 +10,8 @@ from django.core.mail import BadHeaderError
 from tracker import emails, reminders
 from tracker.models import ChecklistItem, ChecklistTick, Contact, Reminder
 
-NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.UTC)  # 09:30 in Shanghai, 7 days left
+# 09:30 in Shanghai, 7 days before the deadline.
+NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.timezone.utc)
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from django.utils import timezone
 from tracker import reminders
 from tracker.models import Milestone, Reminder, Subscription
 
-NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.UTC)  # 09:30 in Shanghai, 7 days left
+# 09:30 in Shanghai, 7 days before the deadline.
+NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.timezone.utc)
 CHANGELIST = reverse("admin:tracker_reminder_changelist")
 
 

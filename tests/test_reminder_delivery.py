@@ -10,7 +10,8 @@ from django.core import signing
 from tracker import reminders
 from tracker.models import Contact, Organization, Reminder
 
-NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.UTC)  # 09:30 in Shanghai, 7 days left
+# 09:30 in Shanghai, 7 days before the deadline.
+NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.timezone.utc)
 
 
 def parts(message):

@@ -59,7 +59,7 @@ def test_it_uses_the_shanghai_date_between_midnight_and_8am(pilot_base, liugang_
     pilot_base.send_hour = 0
     pilot_base.save()
     three_am = at("2025-04-13 03:00")  # 2025-04-12 19:00 UTC: the UTC date is a day behind
-    assert three_am.astimezone(datetime.UTC).date() == datetime.date(2025, 4, 12)
+    assert three_am.astimezone(datetime.timezone.utc).date() == datetime.date(2025, 4, 12)
     assert pilot_base.days_left(pilot_base.local_today(three_am)) == 7
     reminders.plan(three_am)
     assert rows() == [(7, "pending")]

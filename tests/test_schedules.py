@@ -9,7 +9,7 @@ from django_q.models import Schedule
 
 from tracker import schedules
 
-NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.UTC)
+NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.timezone.utc)
 
 
 def test_it_creates_the_sweep_schedule_due_at_once(db):

@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from tracker.models import Reminder
 
-NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.UTC)  # 09:30 in Shanghai, 7 days left
+# 09:30 in Shanghai, 7 days before the deadline.
+NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.timezone.utc)
 
 
 def run(*args):

@@ -49,7 +49,8 @@ def test_it_accepts_an_rfc_8058_post_without_a_csrf_token(contact):
 
 
 def test_it_cancels_the_readers_pending_reminders(client, contact, pilot_base):
-    reminders.plan(datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.UTC))  # 7 days left
+    seven_days_left = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.timezone.utc)
+    reminders.plan(seven_days_left)
     assert Reminder.objects.filter(contact=contact, status="pending").count() == 1
     client.post(url_for(contact))
     assert Reminder.objects.get(contact=contact).status == "cancelled"
