@@ -23,6 +23,7 @@ install: $(STAMP)
 # django-q2 cluster beside the web server; Ctrl-C stops both.
 run: $(STAMP) $(MO)
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py sync_schedules
 	$(PY) manage.py load_seeds
 	$(PY) manage.py create_local_accounts
 	$(PY) manage.py runlocal

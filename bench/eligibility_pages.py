@@ -3,48 +3,36 @@
     .venv/bin/python bench/eligibility_pages.py [--programs 500] [--sectors 15]
         [--applications 50] [--runs 30]
 
-Builds a throw-away SQLite database in a temporary folder, fills it with the seed files plus
-`--programs` open programs (each with `--sectors` priority sectors and every rule set) and one
-firm tracking `--applications` of them with two co-builders each, then prints the median time of
-each page over `--runs` requests (after warm-up) and its ratio to a view that returns "ok"
-through the same middleware (and, for scale, the site's empty layout). Not a test: it prints
-figures.
+Builds a throwaway database (bench/throwaway_db.py: SQLite, or PostgreSQL with
+BENCH_POSTGRES_URL), fills it with the seed files plus `--programs` open programs (each with
+`--sectors` priority sectors and every rule set) and one firm tracking `--applications` of them
+with two co-builders each, then prints the median time of each page over `--runs` requests
+(after warm-up) and its ratio to a view that returns "ok" through the same middleware (and, for
+scale, the site's empty layout). Not a test: it prints figures.
 """
 
 import argparse
 import datetime
 import os
 import statistics
-import sys
-import tempfile
 import time
 import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB_DIR = tempfile.TemporaryDirectory(prefix="tracker-bench-")
+import throwaway_db
+
 os.environ.update(
-    DJANGO_SETTINGS_MODULE="config.settings",
-    DATABASE_URL=f"sqlite:///{DB_DIR.name}/bench.sqlite3",
-    SECRET_KEY="bench-only-not-secret",
     DEBUG="0",
     # The test client speaks plain HTTP; a deployment's TLS redirect would answer every request.
     SECURE_SSL_REDIRECT="0",
     ALLOWED_HOSTS="testserver",
     LOG_LEVEL="WARNING",
 )
-
 # whitenoise warns that collectstatic has not run: our pages inline their CSS.
 warnings.filterwarnings("ignore", message="No directory at")
-
-import django  # noqa: E402
-
-django.setup()
+LABEL = throwaway_db.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.shortcuts import render  # noqa: E402
@@ -55,6 +43,8 @@ from django.urls import include, path  # noqa: E402
 from tests.factories import make_applications, make_partner, make_programs  # noqa: E402
 from tracker import seeds  # noqa: E402
 from tracker.models import Membership, Organization, OrganizationKind, Region, Sector  # noqa: E402
+
+ROOT = throwaway_db.ROOT
 
 
 def trivial(request):
@@ -74,7 +64,6 @@ urlpatterns = [
 
 
 def build(programs, sectors, applications):
-    call_command("migrate", verbosity=0)
     seeds.load(seeds.seed_files(ROOT / "seeds"))
     today = datetime.date.today()
     rows = make_programs(programs, sectors=sectors, opens_on=today - datetime.timedelta(days=10))
@@ -125,7 +114,7 @@ def main():
     base, _ = measure(client, "/bench/trivial/", args.runs)
     print(
         f"{args.programs} programs × {args.sectors} sectors, {args.applications} applications, "
-        f"median of {args.runs} requests, SQLite, DEBUG off"
+        f"median of {args.runs} requests, {LABEL}, DEBUG off"
     )
     print(f"{'page':<14}{'median ms':>10}{'× trivial':>11}{'queries':>9}")
     print(f"{'trivial view':<14}{base * 1000:>10.2f}{1:>11.1f}{'0':>9}")

@@ -1,9 +1,13 @@
 """Shared fixtures: the seed data and the personas most tests need."""
 
 import datetime
+import email
+import email.policy
+import socket
 
 import pytest
 import time_machine
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.utils import translation
 
@@ -79,3 +83,46 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# --- A real SMTP server for the reminder tests ----------------------------------------------------
+class SmtpServer:
+    """aiosmtpd on 127.0.0.1, keeping every message it accepts (parsed) in `messages`."""
+
+    def __init__(self, port):
+        self.port = port
+        self.messages = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A running SMTP server that Django's mail goes to (not mail.outbox)."""
+    server = SmtpServer(free_port())
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    server.start()
+    yield server
+    server.stop()

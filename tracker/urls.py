@@ -1,6 +1,8 @@
-from django.urls import include, path
+from django.urls import path
 
 from tracker import views
+
+app_name = "tracker"
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -18,5 +20,5 @@ urlpatterns = [
         views.co_builder_remove,
         name="co_builder_remove",
     ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

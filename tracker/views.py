@@ -1,4 +1,5 @@
-"""The pages firms and visitors use: programs, the self-check and the firm's dashboard."""
+"""The pages firms and visitors use: programs, the self-check, the firm's dashboard and the
+unsubscribe link of reminder emails."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,8 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tracker import reminders
 from tracker.eligibility import Profile, evaluate, load_sector_ids, prefetch_for_rules, rank
 from tracker.forms import (
     ChecklistForm,
@@ -21,7 +24,14 @@ from tracker.forms import (
     TrackForm,
     trackable_organizations,
 )
-from tracker.models import Application, CoBuilder, Organization, Program, ProgramSector
+from tracker.models import (
+    Application,
+    CoBuilder,
+    Organization,
+    Program,
+    ProgramSector,
+    Reminder,
+)
 
 SELF_CHECK_PAGE_SIZE = 20
 # Long texts the self-check never shows: not worth loading for hundreds of programs.
@@ -32,7 +42,7 @@ SELF_CHECK_UNUSED = [
 
 
 def index(request):
-    return redirect("programs")
+    return redirect("tracker:programs")
 
 
 def programs(request):
@@ -92,7 +102,7 @@ def track(request, slug):
     form = TrackForm(request.POST, user=request.user, program=program)
     if not form.is_valid():
         messages.error(request, _("Choose one of your organizations that does not track it yet."))
-        return redirect("program", slug=slug)
+        return redirect("tracker:program", slug=slug)
     application = form.save()
     messages.success(request, _("You now track this program."))
     return _back_to(application)
@@ -167,7 +177,7 @@ def _get_application_for_user(request, pk):
 
 
 def _back_to(application):
-    return redirect(f"{reverse('dashboard')}#application-{application.pk}")
+    return redirect(f"{reverse('tracker:dashboard')}#application-{application.pk}")
 
 
 @login_required
@@ -233,3 +243,20 @@ def co_builder_remove(request, pk, co_builder_pk):
     co_builder.delete()
     messages.success(request, _("Co-building unit removed."))
     return _back_to(application)
+
+
+# --- Unsubscribe (reminder emails) --------------------------------------------------------------
+# The signed token is the credential, so no login and no CSRF token: RFC 8058 one-click POSTs
+# come from mail clients that have neither.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    reader = Reminder.reader_for_token(token)
+    if reader is None:
+        return render(request, "tracker/unsubscribe.html", {"state": "invalid"}, status=400)
+    if request.method == "POST":
+        state = "done" if reminders.unsubscribe(reader) else "used"
+    else:
+        state = "used" if reader.unsubscribed_at else "confirm"
+    ctx = {"state": state, "reader": reader, "token": token}
+    return render(request, "tracker/unsubscribe.html", ctx, status=410 if state == "used" else 200)

@@ -1,0 +1,59 @@
+"""A reminder end to end through a real SMTP server (aiosmtpd), then its unsubscribe link."""
+
+import datetime
+from urllib.parse import urlsplit
+
+import icalendar
+import time_machine
+from django.core import signing
+
+from tracker import reminders
+from tracker.models import Contact, Organization, Reminder
+
+# 09:30 in Shanghai, 7 days before the deadline.
+NOW = datetime.datetime(2025, 4, 13, 1, 30, tzinfo=datetime.timezone.utc)
+
+
+def parts(message):
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    attachments = message.iter_attachments()
+    (ics,) = [part for part in attachments if part.get_content_type() == "text/calendar"]
+    return text, html, icalendar.Calendar.from_ical(ics.get_content())
+
+
+def test_a_real_smtp_server_receives_both_languages_and_the_link_works_once(
+    client, pilot_base, smtp_server
+):
+    Contact.objects.create(
+        organization=Organization.objects.get(name_zh="柳钢集团"),
+        email="liugang-en@example.com",
+        language="en",
+    )
+    with time_machine.travel(NOW, tick=False):
+        assert reminders.send_due()["sent"] == 2
+    received = {message["To"]: message for message in smtp_server.messages}
+    assert sorted(received) == ["liugang-demo@example.com", "liugang-en@example.com"]
+
+    zh_text, zh_html, zh_ics = parts(received["liugang-demo@example.com"])
+    assert "2025年4月20日" in zh_text and "认定申报材料" in zh_text
+    assert "2025年广西科技成果转化中试研究基地认定" in zh_html
+    en = received["liugang-en@example.com"]
+    en_text, en_html, en_ics = parts(en)
+    assert en["Subject"] == "[Pilot base] Application materials due: 7 days left (April 20, 2025)"
+    assert "April 20, 2025, end of day (Asia/Shanghai time)" in en_text
+    assert "Days left: 7" in en_text and "Certification application materials" in en_html
+    for calendar in (zh_ics, en_ics):
+        assert calendar.walk("VEVENT")[0].decoded("dtstart") == datetime.date(2025, 4, 20)
+    assert en["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert en["X-Reminder-Key"].endswith(":7:v1")
+
+    path = urlsplit(en["List-Unsubscribe"].strip().strip("<>")).path
+    assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert client.post(path).status_code == 410
+    forged = path.rstrip("/").rsplit("/", 1)[0] + "/" + signing.dumps("c1", salt="wrong") + "/"
+    assert client.post(forged).status_code == 400
+    assert list(
+        Contact.objects.filter(unsubscribed_at__isnull=False).values_list("email", flat=True)
+    ) == ["liugang-en@example.com"]
+    assert Reminder.objects.filter(status="sent").count() == 2
