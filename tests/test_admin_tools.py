@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -166,16 +167,11 @@ def test_history_is_shown_for_organizations_and_applications(admin_client, seede
         assert obj.history.exists()
 
 
-def co_builder_limit(application, program):
-    """A real one-rule verdict for the admin flow; the integrator wires the eligibility engine."""
-    limit = program.max_co_builders
-    too_many = limit is not None and len(application.co_builders.all()) > limit
-    return "not_eligible" if too_many else "eligible"
-
-
 @pytest.fixture
-def impact_admin(monkeypatch):
-    monkeypatch.setattr(ProgramAdmin, "impact_verdict", staticmethod(co_builder_limit))
+def impact_admin():
+    """The call is open (1 April 2025), so only the rules decide the verdicts."""
+    with time_machine.travel(datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc), tick=False):
+        yield
 
 
 def change_form_data(admin_client, program, **changes):
@@ -226,8 +222,9 @@ def test_lowering_the_limit_shows_the_impact_and_saves_nothing(
     assert response.templates[0].name == PREVIEW
     assert response.context["impact"].evaluated == 3
     assert sorted(str(o) for o, _b, _a in response.context["changes"]) == ["丙公司", "乙公司"]
+    # Unticked materials (and 乙's and 丙's unknown region) leave all three incomplete today.
     assert [(str(b), str(a), n) for b, a, n in response.context["transitions"]] == [
-        ("eligible", "not eligible", 2)
+        ("Incomplete: some answers are missing", "Not eligible", 2)
     ]
     html = response.content.decode()
     assert 'name="_confirm_impact"' in html
@@ -271,9 +268,26 @@ def test_an_invalid_edit_shows_the_form_errors_not_the_preview(
     assert "deadline" in response.context["adminform"].form.errors
 
 
-def test_without_an_eligibility_engine_wired_edits_save_directly(admin_client, pilot_base,
-                                                                 three_firms):
+def test_without_an_eligibility_engine_wired_edits_save_directly(
+    admin_client, pilot_base, three_firms, impact_admin, monkeypatch
+):
+    monkeypatch.setattr(ProgramAdmin, "impact_verdict", None)
     response = edit(admin_client, pilot_base, max_co_builders="3")
     assert response.status_code == 302
     pilot_base.refresh_from_db()
     assert pilot_base.max_co_builders == 3
+
+
+@pytest.mark.parametrize("firms", [3, 30])
+def test_the_impact_preview_makes_the_same_queries_for_3_or_30_firms(
+    admin_client, pilot_base, impact_admin, firms, django_assert_max_num_queries
+):
+    for i in range(firms):
+        firm = Organization.objects.create(name_zh=f"公司{i}", kind=OrganizationKind.ENTERPRISE)
+        Application.objects.create(organization=firm, program=pilot_base)
+    data = change_form_data(admin_client, pilot_base, _save="Save", max_co_builders="3")
+    url = reverse("admin:tracker_program_change", args=[pilot_base.pk])
+    # Most of these validate the 15 sector inline rows; none is per tracked firm.
+    with django_assert_max_num_queries(80):
+        response = admin_client.post(url, data)
+    assert response.templates[0].name == PREVIEW

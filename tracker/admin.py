@@ -21,7 +21,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import impact, reminders
+from tracker import eligibility, impact, reminders
 from tracker.models import (
     Application,
     Authority,
@@ -234,9 +234,9 @@ IMPACT_INLINES = {ProgramSector: "program_sectors", ChecklistItem: "checklist_it
 class ProgramAdmin(SimpleHistoryAdmin, SpreadsheetAdmin):
     resource_classes = [ProgramResource]
     change_list_template = "admin/tracker/program/change_list.html"
-    # `impact_verdict(application, program) -> "eligible" | "not_eligible" | "incomplete"`:
-    # set to the eligibility engine's summary to show the impact preview before rule edits.
-    impact_verdict = None
+    # Judges each tracked application before and after an edit of the rules (impact preview);
+    # None turns the preview off.
+    impact_verdict = staticmethod(eligibility.summary_for)
     form = ProgramAdminForm
     list_display = [
         "title_zh",

@@ -160,6 +160,11 @@ def evaluate(profile, program, today=None):
     return Verdict(program, [f for f in findings if f is not None])
 
 
+def summary_for(application, program):
+    """The summary for a tracked application judged under `program` (maybe an unsaved edit)."""
+    return evaluate(Profile.for_application(application), program).summary
+
+
 def rank(verdicts):
     return sorted(verdicts, key=Verdict.sort_key)
 

@@ -11,8 +11,7 @@ import copy
 from collections import Counter
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
+from tracker.eligibility import Summary
 from tracker.models import Application, Program
 
 # Applications whose verdict no longer matters: they will not apply to this edition.
@@ -20,15 +19,10 @@ FINISHED = [Application.Status.WITHDRAWN, Application.Status.REJECTED]
 
 # What the eligibility rules read of a program and of an application, loaded up front so that
 # judging N applications twice costs a fixed number of queries.
-PROGRAM_PREFETCH = ["regions", "program_sectors__sector", "priority_sectors", "checklist_items"]
+PROGRAM_PREFETCH = [
+    "regions", "program_sectors__sector", "priority_sectors", "checklist_items", "milestones"
+]
 APPLICATION_PREFETCH = ["organization__sectors", "co_builders__organization", "ticks"]
-
-VERDICT_LABELS = {
-    "eligible": _("eligible"),
-    "not_eligible": _("not eligible"),
-    "incomplete": _("incomplete"),
-}
-
 
 @dataclass(frozen=True)
 class Change:
@@ -49,7 +43,7 @@ class Impact:
 
 
 def verdict_label(status):
-    return VERDICT_LABELS.get(status, status)
+    return Summary(status).label
 
 
 def program_for_impact(pk):
