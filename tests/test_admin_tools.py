@@ -170,7 +170,8 @@ def test_history_is_shown_for_organizations_and_applications(admin_client, seede
 @pytest.fixture
 def impact_admin():
     """The call is open (1 April 2025), so only the rules decide the verdicts."""
-    with time_machine.travel(datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc), tick=False):
+    open_day = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
+    with time_machine.travel(open_day, tick=False):
         yield
 
 
