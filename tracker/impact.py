@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from tracker.eligibility import Summary
 from tracker.models import Application, Program
 
-# Applications whose verdict no longer matters: they will not apply to this edition.
-FINISHED = [Application.Status.WITHDRAWN, Application.Status.REJECTED]
-
 # What the eligibility rules read of a program and of an application, loaded up front so that
 # judging N applications twice costs a fixed number of queries.
 PROGRAM_PREFETCH = [
@@ -52,7 +49,7 @@ def program_for_impact(pk):
 
 def tracked_applications(program):
     return (
-        program.applications.exclude(status__in=FINISHED)
+        program.applications.pursued()
         .select_related("organization__region")
         .prefetch_related(*APPLICATION_PREFETCH)
         .order_by("organization__name_zh")

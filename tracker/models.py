@@ -5,6 +5,7 @@ reader's language and falls back to Chinese, the language every notice is publis
 """
 
 import datetime
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -35,6 +36,10 @@ def localized(obj, field):
         if english:
             return english
     return getattr(obj, f"{field}_zh")
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(32)
 
 
 def validate_timezone_name(value):
@@ -643,6 +648,14 @@ class Organization(models.Model):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Illustrative record from the seed article.")
     )
+    calendar_token = models.CharField(
+        _("calendar link token"),
+        max_length=43,
+        unique=True,
+        default=new_calendar_token,
+        editable=False,
+        help_text=_("Secret part of the organization's calendar feed address."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
@@ -673,6 +686,23 @@ class Organization(models.Model):
 
     def clean(self):
         self.credit_code = self.credit_code.strip().upper()
+
+    def calendar_milestones(self):
+        """The applicant dates of the published programs this organization still pursues."""
+        return (
+            Milestone.objects.filter(
+                audience=Milestone.Audience.APPLICANT,
+                program__is_published=True,
+                program__applications__in=self.applications.pursued(),
+            )
+            .select_related("program")
+            .order_by("due_on", "pk")
+        )
+
+    def reset_calendar_token(self):
+        """A new feed address; the old one stops working (e.g. after it was shared by mistake)."""
+        self.calendar_token = new_calendar_token()
+        self.save(update_fields=["calendar_token"])
 
 
 class Contact(models.Model):
@@ -729,6 +759,10 @@ class Membership(models.Model):
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def pursued(self):
+        """Applications still heading for this edition: not withdrawn, not rejected."""
+        return self.exclude(status__in=[Application.Status.WITHDRAWN, Application.Status.REJECTED])
+
     def for_user(self, user):
         if user.is_staff:
             return self

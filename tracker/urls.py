@@ -9,6 +9,8 @@ urlpatterns = [
     path("programs/", views.programs, name="programs"),
     path("programs/<slug:slug>/", views.program_detail, name="program"),
     path("programs/<slug:slug>/track/", views.track, name="track"),
+    path("programs/<slug:slug>/calendar.ics", views.program_calendar, name="program_calendar"),
+    path("calendar/<str:token>.ics", views.organization_calendar, name="organization_calendar"),
     path("check/", views.self_check, name="check"),
     path("my/", views.dashboard, name="dashboard"),
     path("my/applications/<int:pk>/", views.application_detail, name="application"),
@@ -20,5 +22,6 @@ urlpatterns = [
         views.co_builder_remove,
         name="co_builder_remove",
     ),
+    path("my/organizations/<int:pk>/calendar-reset/", views.calendar_reset, name="calendar_reset"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

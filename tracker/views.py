@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tracker import reminders
+from tracker import calendars, reminders
 from tracker.eligibility import Profile, evaluate, load_sector_ids, prefetch_for_rules, rank
 from tracker.forms import (
     ChecklistForm,
@@ -260,3 +261,36 @@ def unsubscribe(request, token):
         state = "used" if reader.unsubscribed_at else "confirm"
     ctx = {"state": state, "reader": reader, "token": token}
     return render(request, "tracker/unsubscribe.html", ctx, status=410 if state == "used" else 200)
+
+
+# --- Calendar feeds (iCalendar) -----------------------------------------------------------------
+def _ics_response(body, filename):
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def program_calendar(request, slug):
+    program = get_object_or_404(Program.objects.published(), slug=slug)
+    milestones = program.milestones.select_related("program")
+    return _ics_response(calendars.calendar(program.title, milestones), f"{slug}.ics")
+
+
+def organization_calendar(request, token):
+    """A private feed: the token in the address is the credential (calendar apps cannot log
+    in), so it is long and random, and owners can reset it from the dashboard."""
+    organization = get_object_or_404(Organization, calendar_token=token)
+    name = _("%(organization)s: application deadlines") % {"organization": organization}
+    body = calendars.calendar(name, organization.calendar_milestones())
+    return _ics_response(body, "deadlines.ics")
+
+
+@login_required
+@require_POST
+def calendar_reset(request, pk):
+    organization = get_object_or_404(
+        Organization.objects.filter(memberships__user=request.user), pk=pk
+    )
+    organization.reset_calendar_token()
+    messages.success(request, _("The calendar address was changed; the old one no longer works."))
+    return redirect("tracker:dashboard")
