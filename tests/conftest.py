@@ -14,6 +14,9 @@ from django.utils import translation
 from tracker import seeds
 from tracker.models import Membership, Organization, Program
 
+# The `chromium` fixture for the browser tests.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture
 def seeded(db):

@@ -189,3 +189,8 @@ def test_a_deadline_before_opening_is_refused_in_the_admin(admin_client, pilot_b
     assert "不能早于开始日期" in response.content.decode()
     pilot_base.refresh_from_db()
     assert pilot_base.deadline == datetime.date(2025, 4, 20)
+
+
+def test_a_new_program_starts_with_the_default_reminder_days(admin_client, seeded):
+    response = admin_client.get(reverse("admin:tracker_program_add"))
+    assert response.context["adminform"].form["reminder_days"].value() == "30, 14, 7, 3, 1"

@@ -1,48 +1,16 @@
 """A visitor and a firm use the site in a real browser (Debian's Chromium, headless)."""
 
 import datetime
-import os
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import time_machine
-from django.conf import settings
-from playwright.sync_api import sync_playwright
 
+from tests.browser import ARTIFACTS, launched
 from tracker.models import ChecklistTick
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = settings.BASE_DIR / "test-artifacts"
 TITLE = "2025年广西科技成果转化中试研究基地认定"
-
-
-@pytest.fixture
-def chromium():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install Debian's chromium and fonts-wqy-zenhei."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    ARTIFACTS.mkdir(exist_ok=True)
-    return CHROMIUM
-
-
-@contextmanager
-def launched(chromium):
-    """A headless Chromium. No ORM call may run inside: Playwright's sync API keeps an event
-    loop in this thread, and Django refuses database access there."""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(chromium),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ from tracker.models import (
     Reminder,
     Sector,
     Subscription,
+    default_reminder_days,
 )
 from tracker.notices import NoticeError, draft_from_notice
 from tracker.resources import (
@@ -97,6 +98,9 @@ class ProgramAdminForm(forms.ModelForm):
         label=_("reminder lead days"),
         max_value=365,
         required=False,
+        # A declared field does not inherit the model default: without this a new program
+        # would be saved with no reminders at all.
+        initial=default_reminder_days,
         help_text=_("Days before each deadline when trackers get an email, e.g. 30, 14, 7, 3, 1."),
     )
 

@@ -1,0 +1,38 @@
+"""Headless Chromium (Debian's package) for the browser tests, through Playwright."""
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+
+
+@pytest.fixture
+def chromium():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium and fonts-wqy-zenhei."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    ARTIFACTS.mkdir(exist_ok=True)
+    return CHROMIUM
+
+
+@contextmanager
+def launched(chromium):
+    """A headless Chromium. No ORM call may run inside: Playwright's sync API keeps an event
+    loop in this thread, and Django refuses database access there."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(chromium),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

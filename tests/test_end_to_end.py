@@ -1,0 +1,122 @@
+"""The whole path in a real browser: an administrator enters a program in the admin, a firm finds
+it with the self-check, tracks it and ticks its materials, and the reminder reaches a real SMTP
+server."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from tests.browser import ARTIFACTS, launched
+from tracker import tasks
+from tracker.models import Application, ChecklistTick, Program
+
+pytestmark = pytest.mark.integration
+
+TITLE = "2025年柳州市新材料中试平台认定"
+# 10:00 in Beijing on 1 April 2025: past the send hour, 7 days before the new call's deadline.
+MOMENT = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
+
+
+@pytest.fixture
+def first_of_april():
+    # Ticking, so that the browser's waits and the server's sessions see time pass.
+    with time_machine.travel(MOMENT, tick=True):
+        yield
+
+
+def test_a_program_entered_in_the_admin_reaches_a_firm_and_its_inbox(
+    seeded, staff_user, firm_user, live_server, first_of_april, chromium, smtp_server
+):
+    with launched(chromium) as browser:
+        enter_the_program_as_the_administrator(browser, live_server.url)
+        find_track_and_tick_it_as_the_firm(browser, live_server.url)
+
+    program = Program.objects.get(title_zh=TITLE)
+    assert (program.deadline, program.max_co_builders) == (datetime.date(2025, 4, 8), 3)
+    assert [s.name_zh for s in program.sectors_in_order()] == ["新材料"]
+    application = Application.objects.get(program=program, organization__name_zh="柳钢集团")
+    assert ChecklistTick.objects.filter(application=application).count() == 1
+
+    tasks.send_due_reminders()
+
+    [message] = [m for m in smtp_server.messages if TITLE in m["Subject"]]
+    assert message["To"] == "liugang-demo@example.com"
+    assert message["X-Reminder-Key"].endswith(":7:v1")
+    text = message.get_body(("plain",)).get_content()
+    assert "2025年4月8日" in text
+    # The ticked material is no longer listed as missing; the other one is.
+    assert "申报书" not in text and "自评报告" in text
+    (ARTIFACTS / "end-to-end-reminder.eml").write_bytes(message.as_bytes())
+
+
+def enter_the_program_as_the_administrator(browser, site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "pw")
+    page.press("#id_password", "Enter")
+    page.wait_for_url(f"{site}/admin/")
+
+    page.goto(f"{site}/admin/tracker/program/add/")
+    page.fill("#id_title_zh", TITLE)
+    page.fill("#id_title_en", "2025 Liuzhou new-materials pilot platform certification")
+    page.fill("#id_slug", "liuzhou-new-materials-pilot-2025")
+    page.fill("#id_year", "2025")
+    choose_in_autocomplete(page, ".field-authority", "柳州市科学技术局")
+    page.check("#id_is_published")
+    page.fill("#id_opens_on", "2025-03-25")
+    page.fill("#id_deadline", "2025-04-08")
+    page.fill("#id_source_publication", "柳州市科技局网站")
+    page.fill("#id_max_co_builders", "3")
+    page.select_option("#id_preferred_partnership", "academia_enterprise")
+
+    page.locator("#program_sectors-group .add-row a").click()
+    choose_in_autocomplete(page, "#program_sectors-0", "新材料")
+    page.fill("#id_program_sectors-0-position", "1")
+    for n, title in enumerate(["申报书", "自评报告"]):
+        page.locator("#checklist_items-group .add-row a").click()
+        page.fill(f"#id_checklist_items-{n}-title_zh", title)
+        page.fill(f"#id_checklist_items-{n}-position", str(n + 1))
+    page.screenshot(path=ARTIFACTS / "end-to-end-admin-form.png", full_page=True)
+    page.locator("input[name=_save]").click()
+    page.wait_for_url(f"{site}/admin/tracker/program/")
+    page.locator("#result_list").get_by_role("link", name=TITLE).wait_for()
+    page.screenshot(path=ARTIFACTS / "end-to-end-admin-saved.png", full_page=True)
+    page.close()
+
+
+def choose_in_autocomplete(page, container, text):
+    """The admin's autocomplete (select2): open it, type, pick the matching option."""
+    page.locator(f"{container} .select2-selection").first.click()
+    page.locator(".select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def find_track_and_tick_it_as_the_firm(browser, site):
+    page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page.goto(f"{site}/accounts/login/?next=/check/")
+    page.fill("#id_username", "liugang")
+    page.fill("#id_password", "pw")
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_url("**/check/")
+
+    page.select_option("#id_kind", "enterprise")
+    page.select_option("#id_region", label="柳州市")
+    page.get_by_label("新材料").check()
+    page.fill("#id_partner_count", "2")
+    page.locator("input[name=partner_kinds][value=university]").check()
+    page.locator("form.stacked button[type=submit]").click()
+    result = page.locator("article", has_text=TITLE)
+    result.locator(".badge.eligible").wait_for()
+    page.screenshot(path=ARTIFACTS / "end-to-end-self-check.png", full_page=True)
+
+    result.get_by_role("link", name=TITLE).click()
+    page.get_by_role("button", name="关注本项目").click()
+    checklist = page.locator("article", has_text=TITLE).locator("form[action$='/ticks/']")
+    checklist.get_by_label("申报书").check()
+    checklist.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert checklist.get_by_label("申报书").is_checked()
+    page.screenshot(path=ARTIFACTS / "end-to-end-dashboard.png", full_page=True)
+    page.close()
