@@ -85,11 +85,15 @@ def test_two_clusters_deliver_2000_reminders_exactly_once_through_a_greylisting_
     empty_the_queue()
 
     started = time.monotonic()
-    clusters = [
+    environment = {
+        "Q_WORKERS": "2",
         # A retry waits 1, 2, 4 … s instead of 5, 10, 20 … min.
-        qcluster(name, smtp.port, Q_WORKERS="2", REMINDER_BACKOFF_SECONDS="1")
-        for name in CLUSTERS
-    ]
+        "REMINDER_BACKOFF_SECONDS": "1",
+        # Smaller batches than the default 100: more claims, so concurrent claims meet more
+        # often (with a broken claim guard this run delivers dozens of duplicates).
+        "REMINDER_BATCH_SIZE": "25",
+    }
+    clusters = [qcluster(name, smtp.port, **environment) for name in CLUSTERS]
     while not all_sent() and time.monotonic() - started < TIME_LIMIT:
         assert all(cluster.is_running() for cluster in clusters)
         time.sleep(1)
@@ -124,13 +128,12 @@ def test_two_clusters_deliver_2000_reminders_exactly_once_through_a_greylisting_
 
     assert seconds < TIME_LIMIT, "not every reminder was sent in time"
     assert figures["reminders"] == figures["sent"] == READERS
-    assert len(keys) == READERS
     assert figures["duplicates"] == 0
     assert figures["lost"] == 0
+    assert len(keys) == READERS
     # Refused deliveries came back through the outbox: one more attempt each, and no other.
     assert 0 < len(smtp.refused) < READERS // 2
     assert figures["attempts"] == READERS + len(smtp.refused)
     assert figures["failed_sweeps"] == 0
     assert all(runs > 0 for runs in figures["sweeps_per_cluster"].values()), "one cluster idled"
-    for cluster in clusters:
-        assert cluster.group_is_gone()
+    assert [cluster.survivors() for cluster in clusters] == [[], []]
