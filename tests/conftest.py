@@ -1,4 +1,5 @@
-"""Shared fixtures: the seed data and the personas most tests need."""
+"""Shared fixtures: the seed data and the personas most tests need, real SMTP servers, and
+live django-q2 clusters."""
 
 import contextlib
 import email
@@ -129,8 +130,9 @@ class SmtpServer:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        key = message["X-Reminder-Key"] or ""
-        if zlib.crc32(key.encode()) % 100 < self.greylist_percent and key not in self.refused:
+        key = message["X-Reminder-Key"]
+        greylisted = key and zlib.crc32(key.encode()) % 100 < self.greylist_percent
+        if greylisted and key not in self.refused:
             self.refused.append(key)
             return "451 4.7.1 Greylisted, try again later"
         self.messages.append(message)
