@@ -183,6 +183,8 @@ else:
 # --- Reminders ------------------------------------------------------------------------------
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
+# The wait after a first failed attempt; it doubles with each further failure.
+REMINDER_BACKOFF_SECONDS = env.int("REMINDER_BACKOFF_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

@@ -1,18 +1,29 @@
-"""Shared fixtures: the seed data and the personas most tests need."""
+"""Shared fixtures: the seed data and the personas most tests need, real SMTP servers, and
+live django-q2 clusters."""
 
+import contextlib
 import datetime
 import email
 import email.policy
+import logging
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
 
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from django.db import connection
 from django.utils import translation
 
 from tracker import seeds
-from tracker.models import Membership, Organization, Program
+from tracker.models import Application, Contact, Membership, Organization, OrganizationKind, Program
 
 # The `chromium` fixture for the browser tests.
 pytest_plugins = ["tests.browser"]
@@ -78,27 +89,81 @@ def english_client(client):
     return client
 
 
+@pytest.fixture
+def add_trackers():
+    """Makes `count` firms, each with one contact (Chinese or English) tracking `program`."""
+
+    def add(program, count):
+        organizations = Organization.objects.bulk_create(
+            Organization(name_zh=f"企业{n}", kind=OrganizationKind.ENTERPRISE)
+            for n in range(count)
+        )
+        Contact.objects.bulk_create(
+            Contact(organization=org, email=f"firm{n}@example.com",
+                    language=["zh-hans", "en"][n % 2])
+            for n, org in enumerate(organizations)
+        )
+        Application.objects.bulk_create(
+            Application(organization=org, program=program) for org in organizations
+        )
+
+    return add
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` need row locks SQLite lacks; CI runs them with DATABASE_URL set."""
-    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    """Tests marked `postgres` need row locks SQLite lacks; CI runs them with DATABASE_URL set.
+
+    The `soak` test also needs the Redis broker. Outside CI it is skipped without REDIS_URL; in
+    CI's PostgreSQL run it must not vanish silently, so there it runs and fails instead.
+    """
+    on_postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    needs_postgres = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    needs_redis = pytest.mark.skip(reason="needs the Redis broker (set REDIS_URL)")
+    in_ci = os.environ.get("CI") == "true"
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(needs_postgres)
+        elif "soak" in item.keywords and not settings.REDIS_URL and not in_ci:
+            item.add_marker(needs_redis)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test that ran django-q2 clusters shows their logs (kept in test-artifacts/)."""
+    report = yield
+    if report.when == "call" and report.failed:
+        for cluster in getattr(item, "qclusters", []):
+            report.sections.append((f"qcluster {cluster.name} log", cluster.log()[-20_000:]))
+    return report
 
 
 # --- A real SMTP server for the reminder tests ----------------------------------------------------
-class SmtpServer:
-    """aiosmtpd on 127.0.0.1, keeping every message it accepts (parsed) in `messages`."""
+# aiosmtpd logs every SMTP command; thousands of lines would bury a failure's own output.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
-    def __init__(self, port):
+
+class SmtpServer:
+    """aiosmtpd on 127.0.0.1, keeping every message it accepts (parsed) in `messages`.
+
+    With `greylist_percent`, the first delivery of that share of reminder keys is refused with
+    a temporary failure, as a greylisting server does; a later attempt is accepted. The choice
+    hangs on the key alone, so it does not depend on which sender tries first.
+    """
+
+    def __init__(self, port, greylist_percent=0):
         self.port = port
         self.messages = []
+        self.greylist_percent = greylist_percent
+        self.refused = []
         self.controller = None
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        key = message["X-Reminder-Key"]
+        greylisted = key and zlib.crc32(key.encode()) % 100 < self.greylist_percent
+        if greylisted and key not in self.refused:
+            self.refused.append(key)
+            return "451 4.7.1 Greylisted, try again later"
         self.messages.append(message)
         return "250 Message accepted for delivery"
 
@@ -119,6 +184,15 @@ def free_port():
 
 
 @pytest.fixture
+def greylisting_smtp_server():
+    """A running SMTP server that refuses the first delivery of about one reminder in five."""
+    server = SmtpServer(free_port(), greylist_percent=20)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def smtp_server(settings):
     """A running SMTP server that Django's mail goes to (not mail.outbox)."""
     server = SmtpServer(free_port())
@@ -129,3 +203,101 @@ def smtp_server(settings):
     server.start()
     yield server
     server.stop()
+
+
+# --- Live django-q2 clusters --------------------------------------------------------------------
+ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+
+
+def cluster_database_url():
+    """This test run's database (pytest-django's test_<name>) as a DATABASE_URL."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Cluster:
+    """`manage.py qcluster` in its own process group, on the test database, logging to a file."""
+
+    STOP_GRACE = 20  # seconds a cluster gets to stop on SIGTERM before its group is killed
+
+    def __init__(self, name, log_path, env):
+        self.name = name
+        self.log_path = log_path
+        with open(log_path, "w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "qcluster"],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, so the workers can be killed
+            )
+        self.stopped_by = None
+        self.stop_seconds = None
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def is_running(self):
+        return self.process.poll() is None
+
+    def stop(self):
+        """SIGTERM to the main process only, a bounded wait, then SIGKILL to the whole group:
+        django-q2's SIGTERM handler can deadlock (PITFALLS.md)."""
+        if self.stopped_by:
+            return
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=self.STOP_GRACE)
+            self.stopped_by = "SIGTERM"
+        except subprocess.TimeoutExpired:
+            self.stopped_by = "SIGKILL"
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # workers the main process left behind
+        self.process.wait(timeout=10)
+        self.stop_seconds = round(time.monotonic() - started, 2)
+
+    def survivors(self):
+        """Pids still running in the cluster's process group (Linux /proc). Zombies do not
+        count: nothing runs in them, and they are reaped by whoever inherited them."""
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                # After "pid (command)": state, parent pid, process group.
+                state, _, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+                if int(group) == self.process.pid and state != "Z":
+                    pids.append(int(stat.parent.name))
+        return pids
+
+
+@pytest.fixture
+def qcluster(request, transactional_db):
+    """Starts django-q2 clusters on the test database; all are stopped after the test.
+
+    `qcluster(name, smtp_port, **env)`: REDIS_URL="" picks the ORM broker on the test database,
+    other variables override settings (Q_WORKERS, REMINDER_BACKOFF_SECONDS …). The data a
+    cluster reads must be committed, hence `transactional_db`; requesting it here also makes
+    the clusters stop before pytest-django empties the database.
+    """
+    ARTIFACTS.mkdir(exist_ok=True)
+    request.node.qclusters = clusters = []
+
+    def start(name, smtp_port, **env):
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.test_settings",
+            "DATABASE_URL": cluster_database_url(),
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            **env,
+        }
+        cluster = Cluster(name, ARTIFACTS / f"{request.node.name}-{name}.log", environment)
+        clusters.append(cluster)
+        return cluster
+
+    yield start
+    for cluster in clusters:
+        cluster.stop()

@@ -271,3 +271,9 @@ def test_failures_back_off_and_end_as_failed(pilot_base, liugang_contact, smtp_s
     assert waits == [5, 10, 20, 40]
     assert (reminder.status, reminder.attempts) == ("failed", 4)
     assert sweep(when + datetime.timedelta(days=1))["sent"] == 0
+
+
+def test_the_backoff_base_comes_from_the_settings(settings):
+    settings.REMINDER_BACKOFF_SECONDS = 2
+    waits = [Reminder(attempts=n).backoff().total_seconds() for n in (1, 2, 3)]
+    assert waits == [2, 4, 8]

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from tracker import reminders
-from tracker.models import Application, Contact, Organization, OrganizationKind, Reminder
+from tracker.models import Reminder
 
 pytestmark = [
     pytest.mark.integration,
@@ -23,20 +23,9 @@ READERS = 1000
 SENDERS = 4
 
 
-def add_trackers(program, count):
-    organizations = Organization.objects.bulk_create(
-        Organization(name_zh=f"企业{n}", kind=OrganizationKind.ENTERPRISE) for n in range(count)
-    )
-    Contact.objects.bulk_create(
-        Contact(organization=org, email=f"firm{n}@example.com", language=["zh-hans", "en"][n % 2])
-        for n, org in enumerate(organizations)
-    )
-    Application.objects.bulk_create(
-        Application(organization=org, program=program) for org in organizations
-    )
-
-
-def test_four_concurrent_senders_deliver_each_of_1000_reminders_once(pilot_base, smtp_server):
+def test_four_concurrent_senders_deliver_each_of_1000_reminders_once(
+    pilot_base, smtp_server, add_trackers
+):
     today = pilot_base.local_today()
     pilot_base.opens_on, pilot_base.deadline = today, today + datetime.timedelta(days=3)
     pilot_base.send_hour = 0

@@ -1161,5 +1161,6 @@ class Reminder(models.Model):
         return model.objects.filter(pk=int(key[1:])).first()
 
     def backoff(self):
-        """5, 10, 20 … minutes after the 1st, 2nd, 3rd failed attempt."""
-        return datetime.timedelta(minutes=5 * 2 ** max(self.attempts - 1, 0))
+        """5, 10, 20 … minutes (by default) after the 1st, 2nd, 3rd failed attempt."""
+        base = settings.REMINDER_BACKOFF_SECONDS
+        return datetime.timedelta(seconds=base * 2 ** max(self.attempts - 1, 0))
