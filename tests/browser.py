@@ -36,3 +36,15 @@ def launched(chromium):
             yield browser
         finally:
             browser.close()
+
+
+def check_eligibility_as_liugang(page, site):
+    """Fill /check/ with 柳钢集团's profile (enterprise in Liuzhou, new materials, two
+    university partners) and submit it."""
+    page.goto(f"{site}/check/")
+    page.select_option("#id_kind", "enterprise")
+    page.select_option("#id_region", label="柳州市")
+    page.get_by_label("新材料").check()
+    page.fill("#id_partner_count", "2")
+    page.locator("input[name=partner_kinds][value=university]").check()
+    page.locator("form.stacked button[type=submit]").click()

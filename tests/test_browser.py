@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from tests.browser import ARTIFACTS, launched
+from tests.browser import ARTIFACTS, check_eligibility_as_liugang, launched
 from tracker.models import ChecklistTick
 
 pytestmark = pytest.mark.integration
@@ -34,13 +34,7 @@ def test_a_visitor_checks_eligibility_and_a_firm_ticks_its_checklist(
 def visit_as_a_visitor_then_as_the_firm(browser, site):
     page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
 
-    page.goto(f"{site}/check/")
-    page.select_option("#id_kind", "enterprise")
-    page.select_option("#id_region", label="柳州市")
-    page.get_by_label("新材料").check()
-    page.fill("#id_partner_count", "2")
-    page.locator("input[name=partner_kinds][value=university]").check()
-    page.locator("form.stacked button[type=submit]").click()
+    check_eligibility_as_liugang(page, site)
     result = page.locator("article", has_text=TITLE)
     result.locator(".badge.eligible").wait_for()
     assert result.locator(".findings .badge.preferred").count() == 2

@@ -7,7 +7,7 @@ import datetime
 import pytest
 import time_machine
 
-from tests.browser import ARTIFACTS, launched
+from tests.browser import ARTIFACTS, check_eligibility_as_liugang, launched
 from tracker import tasks
 from tracker.models import Application, ChecklistTick, Program
 
@@ -100,13 +100,7 @@ def find_track_and_tick_it_as_the_firm(browser, site):
     page.fill("#id_password", "pw")
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_url("**/check/")
-
-    page.select_option("#id_kind", "enterprise")
-    page.select_option("#id_region", label="柳州市")
-    page.get_by_label("新材料").check()
-    page.fill("#id_partner_count", "2")
-    page.locator("input[name=partner_kinds][value=university]").check()
-    page.locator("form.stacked button[type=submit]").click()
+    check_eligibility_as_liugang(page, site)
     result = page.locator("article", has_text=TITLE)
     result.locator(".badge.eligible").wait_for()
     page.screenshot(path=ARTIFACTS / "end-to-end-self-check.png", full_page=True)
