@@ -30,8 +30,6 @@ from tracker.models import Milestone, OrganizationKind, Program, ProgramSector, 
 _ = functools.cache(gettext_lazy)
 
 ACADEMIA = {OrganizationKind.UNIVERSITY, OrganizationKind.RESEARCH_INSTITUTE}
-# Read up to three times per program: a dict lookup, where calling the enum costs ~10 µs.
-KIND_LABELS = dict(OrganizationKind.choices)
 
 # The Program fields the rules and the ranking read: a page that only ranks programs may load
 # just these (`.only()`); a rule reading another field would cost a query per program.
@@ -313,7 +311,7 @@ def kind_rule(profile, program, today):
     kinds = program.eligible_kinds
     if not kinds:
         return None
-    allowed = Names(KIND_LABELS[k] for k in kinds)
+    allowed = Names(OrganizationKind(k).label for k in kinds)
     finding = dict(
         rule="kind",
         label=_("Kind of organization"),
@@ -325,7 +323,7 @@ def kind_rule(profile, program, today):
         finding,
         known=known,
         ok=profile.kind in kinds,
-        params={"kind": KIND_LABELS[profile.kind] if known else "", "kinds": allowed},
+        params={"kind": OrganizationKind(profile.kind).label if known else "", "kinds": allowed},
         unknown=_("The kind of organization is not given."),
         passed=_("%(kind)s may apply."),
         failed=_("%(kind)s may not lead an application."),
