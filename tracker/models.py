@@ -51,8 +51,9 @@ def validate_timezone_name(value):
 class preloadable:
     """A property that `eligibility.load_rule_lists` may set for many instances at once.
 
-    What was set wins; otherwise the method runs on each read, never cached, so an edited copy
-    of a program (the admin's impact preview) sees its own related lists.
+    What was set wins (and a copy of the instance keeps it); otherwise the method runs on each
+    read, never cached, so an edited copy of a program loaded without it (the admin's impact
+    preview) sees its own related lists.
     """
 
     def __init__(self, method):

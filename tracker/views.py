@@ -42,7 +42,7 @@ from tracker.models import (
 
 SELF_CHECK_PAGE_SIZE = 20
 # What the rules and a result card read: hundreds of programs are ranked, so the rest of each
-# row (long texts, timestamps, JSON lists) is not worth loading.
+# row (long texts, timestamps, reminder settings) is not worth loading.
 SELF_CHECK_FIELDS = [
     *RULE_FIELDS, "title_zh", "title_en", "authority__name_zh", "authority__name_en"
 ]
