@@ -7,7 +7,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_partner
-from tracker.eligibility import Outcome, Profile, Summary, evaluate, prefetch_for_rules, rank
+from tracker.eligibility import (
+    RULE_FIELDS,
+    Outcome,
+    Profile,
+    Summary,
+    evaluate,
+    load_rule_lists,
+    prefetch_for_rules,
+    rank,
+)
 from tracker.impact import program_with_changes
 from tracker.models import (
     Application,
@@ -238,6 +247,46 @@ def test_a_program_without_prefetching_gets_the_same_verdict(
     outcomes = [[(f.rule, f.outcome, str(f.reason)) for f in v.findings] for v in verdicts]
     assert outcomes[0] == outcomes[1]
     assert ("deadline", Outcome.FAIL) in [(rule, outcome) for rule, outcome, _ in outcomes[0]]
+
+
+def test_a_program_loaded_for_ranking_gets_the_same_findings_without_a_query(
+    pilot_base, liuzhou, new_materials, django_assert_num_queries
+):
+    Milestone.objects.create(
+        program=pilot_base, title_zh="网上填报", due_on=datetime.date(2025, 3, 30)
+    )
+    profile = liugang_profile(liuzhou, new_materials)
+    plain = Program.objects.get(pk=pilot_base.pk)
+    [ranked] = load_rule_lists(
+        Program.objects.filter(pk=pilot_base.pk)
+        .only(*RULE_FIELDS)
+        .prefetch_related(*prefetch_for_rules(checklist=False))
+    )
+
+    def words(verdict):
+        return [
+            (f.rule, f.outcome, str(f.requirement), str(f.reason), str(f.fix), f.citation)
+            for f in verdict.findings
+        ]
+
+    expected = words(evaluate(profile, plain))
+    with django_assert_num_queries(0):
+        found = words(evaluate(profile, ranked))
+
+    assert found == expected
+    assert [(rule, outcome) for rule, outcome, *_ in found][:1] == [("deadline", Outcome.FAIL)]
+    assert len(found) == 5  # every rule the seed program sets
+
+
+def test_an_unsaved_edit_of_the_regions_is_judged_on_the_new_regions(
+    program, liuzhou, new_materials, seeded
+):
+    profile = liugang_profile(liuzhou, new_materials)
+
+    edited = program_with_changes(program, regions=[Region.objects.get(code="420100")])
+
+    assert findings_by_rule(evaluate(profile, program))["region"].outcome == Outcome.PASS
+    assert findings_by_rule(evaluate(profile, edited))["region"].outcome == Outcome.FAIL
 
 
 def test_an_unsaved_edit_is_judged_on_its_own_rules_and_lists(program, liuzhou, new_materials):

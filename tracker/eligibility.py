@@ -4,27 +4,40 @@
 Finding per rule, like Django's password validators collect every error instead of stopping at
 the first. A rule never fails for want of input: what the profile does not say is *unknown*.
 
-Rules read only the program's prefetched relations (see `prefetch_for_rules` and
-`load_sector_ids`), so the self-check and the dashboard evaluate hundreds of programs without
-one query per program. And
-they write no words: a Finding holds messages with their parameters (`Text`), put into the
-reader's language when shown. Ranking hundreds of programs then costs no translation, only the
-page of findings actually read does, and one verdict can be read in any language.
+Rules read only the fields in `RULE_FIELDS` and the relations that `prefetch_for_rules` and
+`load_rule_lists` fill, so the self-check and the dashboard evaluate hundreds of programs
+without one query per program. And they write no words: a Finding holds messages with their
+parameters (`Text`), put into the reader's language when shown. Ranking hundreds of programs
+then costs no translation, only the page of findings actually read does, and one verdict can be
+read in any language.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils.formats import date_format
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy
 
-from tracker.models import Milestone, OrganizationKind, Program, ProgramSector
+from tracker.models import Milestone, OrganizationKind, Program, ProgramSector, Region
+
+# One lazy message per msgid, shared by every finding (it is translated when shown, in the
+# reader's language). A new one per call made some 36 objects per program ranked; with 500
+# programs kept for the page, that ran Python's garbage collector several times per request.
+_ = functools.cache(gettext_lazy)
 
 ACADEMIA = {OrganizationKind.UNIVERSITY, OrganizationKind.RESEARCH_INSTITUTE}
+
+# The Program fields the rules and the ranking read: a page that only ranks programs may load
+# just these (`.only()`); a rule reading another field would cost a query per program.
+RULE_FIELDS = [
+    "slug", "opens_on", "deadline", "timezone", "deadline_clause",
+    "eligible_kinds", "kinds_clause", "region_clause", "sector_policy", "sector_clause",
+    "max_co_builders", "co_builder_clause", "preferred_partnership", "partnership_clause",
+]
 
 
 class Outcome(models.TextChoices):
@@ -118,13 +131,13 @@ class Verdict:
 
 
 def prefetch_for_rules(prefix="", checklist=True):
-    """The lookups the rules read, for Program querysets or (prefix "program__") related ones.
+    """The lookups the rules read, for Program querysets or (prefix "program__") related ones;
+    sectors and regions come from `load_rule_lists`.
 
     Without ticks (the self-check) the checklist rule reads no item: `checklist=False` spares
     loading them.
     """
     lookups = [
-        f"{prefix}regions",
         Prefetch(
             f"{prefix}milestones",
             queryset=Milestone.objects.filter(
@@ -138,19 +151,26 @@ def prefetch_for_rules(prefix="", checklist=True):
     return lookups
 
 
-def load_sector_ids(programs):
-    """Fill `priority_sector_ids` of many programs with one query of id pairs.
+def load_rule_lists(programs):
+    """Set `priority_sector_ids` and `eligible_regions` of many programs, one query each.
 
-    Prefetching the ProgramSector rows instead would build an object per program and sector
-    (7,500 for 500 programs), which cost the self-check more than all its rules together.
+    Prefetching would build an object per program and sector (7,500 for 500 programs), and a
+    related manager and queryset per program: that cost the self-check more than all its rules.
     """
     programs = list(programs)
-    ids = defaultdict(set)
-    pairs = ProgramSector.objects.filter(program__in=[p.pk for p in programs])
+    ids = {p.pk for p in programs}
+    sector_ids, regions, shared = defaultdict(set), defaultdict(list), {}
+    # No ORDER BY: the sector rule reads a set, and sorting 7,500 rows only slows the query.
+    pairs = ProgramSector.objects.filter(program__in=ids).order_by()
     for program_id, sector_id in pairs.values_list("program_id", "sector_id"):
-        ids[program_id].add(sector_id)
+        sector_ids[program_id].add(sector_id)
+    # A handful of regions serve hundreds of programs: one instance each.
+    rows = Region.objects.filter(programs__in=ids).annotate(for_program=F("programs"))
+    for region in rows:
+        regions[region.for_program].append(shared.setdefault(region.pk, region))
     for program in programs:
-        program.priority_sector_ids = frozenset(ids[program.pk])
+        program.priority_sector_ids = frozenset(sector_ids[program.pk])
+        program.eligible_regions = regions[program.pk]
     return programs
 
 
@@ -312,7 +332,7 @@ def kind_rule(profile, program, today):
 
 
 def region_rule(profile, program, today):
-    regions = list(program.regions.all())
+    regions = program.eligible_regions
     if not regions:
         return None
     names = Names(regions)

@@ -53,6 +53,23 @@ def validate_timezone_name(value):
         ) from exc
 
 
+class preloadable:
+    """A property that `eligibility.load_rule_lists` may set for many instances at once.
+
+    What was set wins (and a copy of the instance keeps it); otherwise the method runs on each
+    read, never cached, so an edited copy of a program loaded without it (the admin's impact
+    preview) sees its own related lists.
+    """
+
+    def __init__(self, method):
+        self.method = method
+        self.__doc__ = method.__doc__
+
+    # Only __get__, no __set__: a value set on the instance shadows this descriptor.
+    def __get__(self, instance, owner=None):
+        return self if instance is None else self.method(instance)
+
+
 class OrganizationKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
     UNIVERSITY = "university", _("University")
@@ -445,18 +462,15 @@ class Program(models.Model):
             if m.kind == Milestone.Kind.STAGE and m.audience == Milestone.Audience.APPLICANT
         ]
 
-    @property
+    @preloadable
     def priority_sector_ids(self):
-        """What the sector rule reads. `eligibility.load_sector_ids` sets it for many programs
-        in one query; otherwise it is read from `program_sectors` each time (not cached), so
-        an edited copy of the program (the admin's impact preview) sees its own list."""
-        if "_priority_sector_ids" in self.__dict__:
-            return self._priority_sector_ids
+        """What the sector rule reads."""
         return frozenset(ps.sector_id for ps in self.program_sectors.all())
 
-    @priority_sector_ids.setter
-    def priority_sector_ids(self, ids):
-        self._priority_sector_ids = ids
+    @preloadable
+    def eligible_regions(self):
+        """What the region rule reads."""
+        return list(self.regions.all())
 
     @transaction.atomic
     def clone_as_next_edition(self):

@@ -15,7 +15,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker import calendars, reminders
-from tracker.eligibility import Profile, evaluate, load_sector_ids, prefetch_for_rules, rank
+from tracker.eligibility import (
+    RULE_FIELDS,
+    Profile,
+    evaluate,
+    load_rule_lists,
+    prefetch_for_rules,
+    rank,
+)
 from tracker.forms import (
     ChecklistForm,
     CoBuilderForm,
@@ -35,10 +42,10 @@ from tracker.models import (
 )
 
 SELF_CHECK_PAGE_SIZE = 20
-# Long texts the self-check never shows: not worth loading for hundreds of programs.
-SELF_CHECK_UNUSED = [
-    "summary_zh", "summary_en", "benefits_zh", "benefits_en", "contact_zh", "contact_en",
-    "source_publication", "source_url", "source_file",
+# What the rules and a result card read: hundreds of programs are ranked, so the rest of each
+# row (long texts, timestamps, reminder settings) is not worth loading.
+SELF_CHECK_FIELDS = [
+    *RULE_FIELDS, "title_zh", "title_en", "authority__name_zh", "authority__name_en"
 ]
 
 
@@ -114,11 +121,11 @@ def self_check(request):
     ctx = {"form": form, "page": None}
     if form.is_valid():
         profile = form.profile()
-        open_programs = load_sector_ids(
+        open_programs = load_rule_lists(
             Program.objects.published()
             .open_on(timezone.localdate())
             .select_related("authority")
-            .defer(*SELF_CHECK_UNUSED)
+            .only(*SELF_CHECK_FIELDS)
             .prefetch_related(*prefetch_for_rules(checklist=False))
         )
         # Every open program is evaluated (the ranking needs them all); one page is shown.
@@ -165,7 +172,7 @@ def _card(application):
 @login_required
 def dashboard(request):
     applications = list(_applications(request.user))
-    load_sector_ids(a.program for a in applications)
+    load_rule_lists(a.program for a in applications)
     ctx = {
         "cards": [_card(a) for a in applications],
         "organizations": Organization.objects.filter(memberships__user=request.user),
