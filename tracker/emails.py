@@ -43,8 +43,8 @@ def header_text(value, limit=SUBJECT_TITLE_LIMIT):
 
 def open_items(reminders):
     """{application id: the required checklist items it has not ticked yet}, two queries for
-    the whole batch. Reads the checklist through `milestone.program`, which
-    reminders.claim() prefetches once per program."""
+    the whole batch. The checklist is read through `milestone.program` (an application's
+    reminders are about its own program's milestones), which reminders.claim() prefetches."""
     ids = {reminder.application_id for reminder in reminders if reminder.application_id}
     ticked = set(
         ChecklistTick.objects.filter(application__in=ids).values_list("application", "item")
@@ -127,7 +127,6 @@ class ReminderMails:
     def __init__(self, reminders):
         self._open_items = open_items(reminders)
         self._previous_due_on = previous_due_dates(reminders)
-        self._sender = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
         self._url = unsubscribe_url(TOKEN)
         self._groups = {}
         self._calendars = {}
@@ -158,6 +157,10 @@ class ReminderMails:
         # anything else.
         head = "".join(f"{name}: {value}\r\n" for name, value in headers.items()).encode("ascii")
         return self._sender, [to], head + shared.replace(TOKEN.encode(), token.encode())
+
+    @cached_property
+    def _sender(self):
+        return sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
 
     def _group(self, reminder):
         language = reminder.reader.language
