@@ -1,4 +1,4 @@
-"""Rendering one reminder email (tracker/emails.py)."""
+"""Rendering reminder emails, one at a time and a batch at once (tracker/emails.py)."""
 
 import datetime
 import email
