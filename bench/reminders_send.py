@@ -97,7 +97,9 @@ def main():
     server = start_smtp_server()
     try:
         make_due_reminders(timezone.now())
-        due = Reminder.objects.select_related(*reminders.SENDING_RELATED)
+        due = Reminder.objects.select_related(*reminders.SENDING_RELATED).prefetch_related(
+            *reminders.SENDING_PREFETCH
+        )
         messages = [emails.reminder_message(reminder) for reminder in due]
         prebuilt = [
             (message.from_email, message.to[0], message.message().as_bytes(linesep="\r\n"))

@@ -57,3 +57,34 @@ def test_a_real_smtp_server_receives_both_languages_and_the_link_works_once(
         Contact.objects.filter(unsubscribed_at__isnull=False).values_list("email", flat=True)
     ) == ["liugang-en@example.com"]
     assert Reminder.objects.filter(status="sent").count() == 2
+
+
+def link_in(message):
+    header = message["List-Unsubscribe"].strip().strip("<>")
+    text, html, _ = parts(message)
+    assert header in text and f'href="{header}"' in html
+    return Reminder.reader_for_token(header.rstrip("/").rsplit("/", 1)[1])
+
+
+def test_readers_sharing_a_rendering_each_receive_their_own_link(pilot_base, smtp_server):
+    liugang = Organization.objects.get(name_zh="柳钢集团")
+    for n in range(3):
+        Contact.objects.create(organization=liugang, email=f"liugang-{n}@example.com")
+    with time_machine.travel(NOW, tick=False):
+        assert reminders.send_due()["sent"] == 4
+    readers = {message["To"]: link_in(message) for message in smtp_server.messages}
+    assert {to: reader.email for to, reader in readers.items()} == {to: to for to in readers}
+    assert len({message["X-Reminder-Key"] for message in smtp_server.messages}) == 4
+
+
+def test_a_message_that_cannot_be_spliced_goes_through_djangos_backend(pilot_base, smtp_server):
+    with time_machine.travel(NOW, tick=False):
+        reminders.plan()
+        batch = reminders.claim(10)
+        # A body line over 998 bytes: Django sends that part quoted-printable.
+        batch[0].milestone.title_zh = "认定申报材料截止" * 50
+        assert reminders.deliver(batch) == (1, 0)
+    (message,) = smtp_server.messages
+    assert link_in(message) == Contact.objects.get(email="liugang-demo@example.com")
+    assert "认定申报材料截止" * 50 in parts(message)[0]
+    assert Reminder.objects.get().status == "sent"

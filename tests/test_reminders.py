@@ -277,3 +277,40 @@ def test_the_backoff_base_comes_from_the_settings(settings):
     settings.REMINDER_BACKOFF_SECONDS = 2
     waits = [Reminder(attempts=n).backoff().total_seconds() for n in (1, 2, 3)]
     assert waits == [2, 4, 8]
+
+
+def test_it_sends_a_batch_with_one_update_per_message_and_two_other_queries(
+    pilot_base, liugang_contact, django_assert_num_queries
+):
+    for n in range(9):
+        track(pilot_base, f"firm{n}", language=["zh-hans", "en"][n % 2])
+    reminders.plan(at("2025-04-13 09:30"))
+    batch = reminders.claim(100, at("2025-04-13 09:31"))
+    # The two: the batch's checklist ticks and co-builders.
+    with django_assert_num_queries(2 + 10):
+        assert reminders.deliver(batch) == (10, 0)
+    assert len(mail.outbox) == 10
+    assert set(rows()) == {(7, "sent")}
+
+
+def test_a_refused_recipient_fails_alone_and_the_rest_of_the_batch_goes_out(
+    pilot_base, liugang_contact, smtp_server
+):
+    for n in range(3):
+        track(pilot_base, f"firm{n}")
+
+    async def refuse_firm1(server, session, envelope, address, rcpt_options):
+        if address == "firm1@example.com":
+            return "550 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    smtp_server.handle_RCPT = refuse_firm1
+    # firm2 comes after firm1 in the batch: the connection closed on the refusal is reopened.
+    assert sweep(at("2025-04-13 09:30"))["sent"] == 3
+    assert sorted(message["To"] for message in smtp_server.messages) == [
+        "firm0@example.com", "firm2@example.com", "liugang-demo@example.com"
+    ]
+    refused = Reminder.objects.get(status="pending")
+    assert refused.contact.email == "firm1@example.com"
+    assert "SMTPRecipientsRefused" in refused.last_error

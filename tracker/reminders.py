@@ -8,6 +8,7 @@ moved it from pending to sending.
 
 import datetime
 import logging
+import smtplib
 import time
 import uuid
 
@@ -36,10 +37,10 @@ logger = logging.getLogger(__name__)
 
 TRACKING = [Application.Status.INTERESTED, Application.Status.PREPARING]
 CLAIM_ORDER = ["next_attempt_at", "id"]
-SENDING_RELATED = ["milestone__program", "contact", "subscription", "application__program"]
-# What emails.open_items() reads, fetched once per batch instead of once per message.
-SENDING_PREFETCH = ["application__ticks", "application__co_builders",
-                    "application__program__checklist_items"]
+SENDING_RELATED = ["contact", "subscription"]
+# Prefetched rather than joined so that a batch holds one instance of each milestone, program
+# and checklist: emails.ReminderMails renders once per milestone, not once per row.
+SENDING_PREFETCH = ["milestone__program__checklist_items"]
 # Stop claiming new batches after this long so one sweep ends well within Q_CLUSTER["timeout"];
 # the next sweep picks up the rest.
 SWEEP_SECONDS = 60
@@ -293,7 +294,8 @@ def claim(limit, now=None):
 
 def due_for_sending(now):
     """The rows the next claims would take, in that order (for the dry run)."""
-    return Reminder.objects.due(now).select_related(*SENDING_RELATED).order_by(*CLAIM_ORDER)
+    due = Reminder.objects.due(now).select_related(*SENDING_RELATED)
+    return due.prefetch_related(*SENDING_PREFETCH).order_by(*CLAIM_ORDER)
 
 
 def deliver(batch):
@@ -303,6 +305,7 @@ def deliver(batch):
     each message is sent and recorded on its own. Returns (sent, failed) counts.
     """
     sent = failed = 0
+    mails = emails.ReminderMails(batch)
     backend = mail.get_connection()
     try:
         backend.open()
@@ -313,11 +316,11 @@ def deliver(batch):
     try:
         for reminder in batch:
             try:
-                backend.send_messages([emails.reminder_message(reminder, backend)])
+                _send(backend, mails, reminder)
             except Exception as exc:  # an SMTP refusal, a dropped connection or a bad template
                 _record_failure(reminder, exc)
                 failed += 1
-                # The connection may be half-dead; the next send_messages() reopens it.
+                # The connection may be half-dead; the next _send() reopens it.
                 backend.close()
                 continue
             Reminder.objects.filter(pk=reminder.pk, claim_token=reminder.claim_token).update(
@@ -327,6 +330,24 @@ def deliver(batch):
     finally:
         backend.close()
     return sent, failed
+
+
+def _send(backend, mails, reminder):
+    """One message in its own SMTP transaction.
+
+    Over Django's SMTP backend the bytes go straight to its smtplib connection: Django would
+    assemble and serialise every message anew, which costs more than the SMTP exchange, while
+    ReminderMails serialises each group once. The connection is still the backend's own, so
+    EMAIL_TIMEOUT, TLS/SSL and login apply. Other backends (locmem in tests, console, file)
+    get a Django message.
+    """
+    backend.open()  # after a failure closed it; otherwise a no-op
+    smtp = getattr(backend, "connection", None)
+    args = mails.sendmail_args(reminder) if isinstance(smtp, smtplib.SMTP) else None
+    if args:
+        smtp.sendmail(*args)
+    else:
+        backend.send_messages([mails.message(reminder, backend)])
 
 
 def _record_failure(reminder, exc):
