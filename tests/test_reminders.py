@@ -314,3 +314,31 @@ def test_a_refused_recipient_fails_alone_and_the_rest_of_the_batch_goes_out(
     refused = Reminder.objects.get(status="pending")
     assert refused.contact.email == "firm1@example.com"
     assert "SMTPRecipientsRefused" in refused.last_error
+
+
+def test_a_batch_out_of_time_hands_the_unsent_rest_back_and_a_later_sweep_sends_it(
+    pilot_base, liugang_contact, monkeypatch
+):
+    for n in range(3):
+        track(pilot_base, f"firm{n}")
+    reminders.plan(at("2025-04-13 09:30"))
+    batch = reminders.claim(100, at("2025-04-13 09:31"))
+    # A slow SMTP server: the first message alone uses up the sweep's time.
+    clock = [0.0]
+    monkeypatch.setattr(reminders, "time", type("Clock", (), {"monotonic": lambda: clock[0]}))
+    send = reminders._send
+
+    def slow_send(*args):
+        send(*args)
+        clock[0] += reminders.SWEEP_SECONDS
+
+    monkeypatch.setattr(reminders, "_send", slow_send)
+    assert reminders.deliver(batch, until=reminders.SWEEP_SECONDS / 2) == (1, 0)
+    assert len(mail.outbox) == 1
+    handed_back = Reminder.objects.filter(status="pending")
+    assert handed_back.count() == 3
+    assert set(handed_back.values_list("attempts", "claim_token")) == {(0, None)}
+
+    monkeypatch.undo()
+    assert sweep(at("2025-04-13 09:35"))["sent"] == 3
+    assert len({m.to[0] for m in mail.outbox}) == 4

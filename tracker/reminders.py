@@ -41,8 +41,8 @@ SENDING_RELATED = ["contact", "subscription"]
 # Prefetched rather than joined so that a batch holds one instance of each milestone, program
 # and checklist: emails.ReminderMails renders once per milestone, not once per row.
 SENDING_PREFETCH = ["milestone__program__checklist_items"]
-# Stop claiming new batches after this long so one sweep ends well within Q_CLUSTER["timeout"];
-# the next sweep picks up the rest.
+# A sweep stops sending after this long, so that even with one last message waiting out
+# EMAIL_TIMEOUT it ends within Q_CLUSTER["timeout"]; the next sweep picks up the rest.
 SWEEP_SECONDS = 60
 
 # A reader still wants mail about a row's milestone: an application contact who has not
@@ -288,7 +288,7 @@ def claim(limit, now=None):
             claimed_at=now,
             attempts=F("attempts") + 1,
         )
-    claimed = Reminder.objects.filter(id__in=ids, claim_token=token)
+    claimed = Reminder.objects.filter(id__in=ids, claim_token=token).order_by(*CLAIM_ORDER)
     return list(claimed.select_related(*SENDING_RELATED).prefetch_related(*SENDING_PREFETCH))
 
 
@@ -298,11 +298,14 @@ def due_for_sending(now):
     return due.prefetch_related(*SENDING_PREFETCH).order_by(*CLAIM_ORDER)
 
 
-def deliver(batch):
+def deliver(batch, until=None):
     """Send a claimed batch over one SMTP connection, one message per SMTP transaction.
 
     `send_messages([a, b, c])` stops at the first error without saying which went out, so
-    each message is sent and recorded on its own. Returns (sent, failed) counts.
+    each message is sent and recorded on its own. Past `until` (a time.monotonic() value) the
+    rest of the batch is handed back unsent: a slow SMTP server must not keep the sweep running
+    into the task timeout, where the worker would be killed with rows left in sending.
+    Returns (sent, failed) counts.
     """
     sent = failed = 0
     mails = emails.ReminderMails(batch)
@@ -314,7 +317,10 @@ def deliver(batch):
             _record_failure(reminder, exc)
         return 0, len(batch)
     try:
-        for reminder in batch:
+        for index, reminder in enumerate(batch):
+            if until is not None and time.monotonic() > until:
+                release(batch[index:])
+                break
             try:
                 _send(backend, mails, reminder)
             except Exception as exc:  # an SMTP refusal, a dropped connection or a bad template
@@ -350,6 +356,15 @@ def _send(backend, mails, reminder):
         backend.send_messages([mails.message(reminder, backend)])
 
 
+def release(batch):
+    """Hand claimed rows that were never given to the SMTP server back to the queue."""
+    Reminder.objects.filter(
+        pk__in=[r.pk for r in batch],
+        claim_token=batch[0].claim_token,
+        status=Reminder.Status.SENDING,
+    ).update(status=Reminder.Status.PENDING, claim_token=None, attempts=F("attempts") - 1)
+
+
 def _record_failure(reminder, exc):
     logger.warning("Reminder %s failed: %r", reminder.pk, exc)
     gave_up = reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS
@@ -364,12 +379,12 @@ def send_due(now=None):
     """The sweep: plan, then claim and deliver batches until none is due or time is up."""
     now = now or timezone.now()
     totals = {"planned": plan(now), "sent": 0, "failed": 0}
-    started = time.monotonic()
-    while time.monotonic() - started < SWEEP_SECONDS:
+    until = time.monotonic() + SWEEP_SECONDS
+    while time.monotonic() < until:
         batch = claim(settings.REMINDER_BATCH_SIZE, now)
         if not batch:
             break
-        sent, failed = deliver(batch)
+        sent, failed = deliver(batch, until)
         totals["sent"] += sent
         totals["failed"] += failed
     return totals
