@@ -123,3 +123,9 @@ def test_each_organization_gets_its_own_token(seeded):
     assert len(tokens) == Organization.objects.count()
     assert all(len(token) >= 40 for token in tokens)
 
+
+
+def test_line_breaks_in_a_title_do_not_break_the_feed(client, pilot_base):
+    Program.objects.filter(pk=pilot_base.pk).update(short_name_zh="中试\r\n基地")
+    calendar = parse(client.get(reverse("tracker:program_calendar", args=[pilot_base.slug])))
+    assert str(events(calendar)[0]["summary"]).startswith("中试 基地:")

@@ -13,6 +13,11 @@ from icalendar import Alarm, Calendar, Event
 ALARM_BEFORE = datetime.timedelta(hours=15)
 
 
+def one_line(text):
+    # Titles typed into the admin may hold line breaks, which an iCalendar line cannot.
+    return " ".join(text.split())
+
+
 def milestone_event(milestone, stamp):
     program = milestone.program
     url = settings.SITE_URL + reverse("tracker:program", args=[program.slug])
@@ -22,8 +27,8 @@ def milestone_event(milestone, stamp):
     event.add("uid", f"milestone-{milestone.pk}@{urlsplit(settings.SITE_URL).hostname}")
     event.add("sequence", milestone.version - 1)
     event.add("dtstamp", stamp)
-    event.add("summary", f"{program.short_name}: {milestone.title}")
-    event.add("description", f"{program.title}\n{url}")
+    event.add("summary", one_line(f"{program.short_name}: {milestone.title}"))
+    event.add("description", f"{one_line(program.title)}\n{url}")
     event.add("url", url)
     event.add("dtstart", milestone.due_on)
     event.add("dtend", milestone.due_on + datetime.timedelta(days=1))
@@ -43,7 +48,7 @@ def calendar(name, milestones, now=None):
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", one_line(name))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     stamp = now or timezone.now()
     for milestone in milestones:

@@ -9,22 +9,20 @@ token goes. The templates are given nothing of the reader, so one reader's link,
 checklist cannot end up in another reader's mail.
 """
 
-import datetime
 from collections import defaultdict
 from email.utils import formatdate, make_msgid
 from functools import cached_property
-from urllib.parse import urlsplit
 
-import icalendar
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import escape
 
+from tracker import calendars
 from tracker.models import ChecklistTick, CoBuilder, Reminder
 
 TEMPLATES = "tracker/emails/reminder"
@@ -103,24 +101,6 @@ def reader_headers(reminder, url):
     }
 
 
-def calendar_file(milestone, program):
-    """An all-day event on the due date; SEQUENCE follows the date version so calendars update."""
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//policy-tracker//reminders//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
-    event = icalendar.Event()
-    event.add("uid", f"milestone-{milestone.pk}@{urlsplit(settings.SITE_URL).hostname}")
-    event.add("sequence", milestone.version)
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", milestone.due_on)
-    event.add("dtend", milestone.due_on + datetime.timedelta(days=1))
-    event.add("summary", f"{header_text(program.title)}: {milestone.title}")
-    event.add("description", program.contact)
-    cal.add_component(event)
-    return cal.to_ical()
-
-
 class ReminderMails:
     """The mails of one claimed batch, each group rendered once (see the module docstring)."""
 
@@ -174,7 +154,7 @@ class ReminderMails:
     def _calendar(self, milestone, language):
         key = (milestone.pk, language)
         if key not in self._calendars:
-            self._calendars[key] = calendar_file(milestone, milestone.program)
+            self._calendars[key] = calendars.calendar(milestone.program.title, [milestone])
         return self._calendars[key]
 
     def _render(self, reminder, language, items, previous_due_on):
