@@ -21,7 +21,6 @@ import warnings
 import throwaway_db
 
 os.environ.update(
-    DEBUG="0",
     # The test client speaks plain HTTP; a deployment's TLS redirect would answer every request.
     SECURE_SSL_REDIRECT="0",
     ALLOWED_HOSTS="testserver",

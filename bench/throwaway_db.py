@@ -20,6 +20,8 @@ def setup():
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    # Measure the deployed configuration: DEBUG=1 also records every SQL query in memory.
+    os.environ.setdefault("DEBUG", "0")
     os.environ["REDIS_URL"] = ""
     server = os.environ.get("BENCH_POSTGRES_URL", "").rstrip("/")
     if server:
