@@ -99,3 +99,29 @@ def test_two_concurrent_requests_cannot_both_add_the_fifth_partner(seeded):
         t.join(timeout=30)
     assert sorted(outcomes) == ["added", "max_co_builders"]
     assert application.co_builders.count() == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_partner_submitted_twice_at_once_is_added_once_without_an_error_page(seeded):
+    application = Application.objects.get(organization__name_zh="柳钢集团")
+    partner = make_partners(1, prefix="重复")[0]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def add():
+        try:
+            barrier.wait(timeout=10)
+            Application.objects.get(pk=application.pk).add_co_builder(partner)
+            outcomes.append("added")
+        except ValidationError as exc:
+            outcomes.append(exc.error_dict["organization"][0].code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["added", "co_builder_duplicate"]

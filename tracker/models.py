@@ -912,9 +912,11 @@ class Application(models.Model):
         """The one code path that adds a co-building unit outside the admin's formset."""
         if partner.pk == self.organization_id:
             raise ValidationError({"organization": CoBuilder.lead_error()})
+        self.lock_and_check_co_builders(adding=1)
+        # Checked under the lock: a double-submitted form must get this message, not the
+        # unique constraint's IntegrityError.
         if self.co_builders.filter(organization=partner).exists():
             raise ValidationError({"organization": CoBuilder.duplicate_error()})
-        self.lock_and_check_co_builders(adding=1)
         return CoBuilder.objects.create(application=self, organization=partner)
 
 
