@@ -40,7 +40,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
 from tests.factories import make_applications, make_partner, make_programs  # noqa: E402
-from tracker import seeds  # noqa: E402
+from tracker.interchange import seeds  # noqa: E402
 from tracker.models import Membership, Organization, OrganizationKind, Region, Sector  # noqa: E402
 
 ROOT = throwaway_db.ROOT

@@ -1,7 +1,7 @@
 """Planning the reminder outbox at scale: `python bench/reminders_plan.py`.
 
 200 programs and 100,000 tracking applications (one contact each) in a throwaway database.
-Prints, for reminders.plan(): the query count at 10,000 and at 100,000 applications (it must
+Prints, for planning.plan(): the query count at 10,000 and at 100,000 applications (it must
 not grow), its time against one hand-written INSERT … SELECT making the same rows in the same
 run (goal: at most 2x), the time of a rerun that inserts nothing, and, for the record, what
 bulk_create(ignore_conflicts=True) of the same rows costs.
@@ -21,8 +21,8 @@ from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tracker import reminders  # noqa: E402
 from tracker.models import Application, Program, Reminder  # noqa: E402
+from tracker.notifications import planning  # noqa: E402
 
 logging.getLogger("tracker").setLevel(logging.WARNING)
 PROGRAMS = 200
@@ -73,7 +73,7 @@ ON CONFLICT DO NOTHING
 
 def hand_written(now):
     with transaction.atomic():
-        due, _ = reminders.due_leads(now)
+        due, _ = planning.due_leads(now)
     values = ", ".join(f"({int(pk)}, {int(lead)})" for pk, lead in due.items())
 
     def run():
@@ -86,8 +86,8 @@ def hand_written(now):
 
 def bulk_create_same_rows(now):
     with transaction.atomic():
-        due, _ = reminders.due_leads(now)
-    (applicants, _subscribers) = reminders._lead_rows(due, now)
+        due, _ = planning.due_leads(now)
+    (applicants, _subscribers) = planning._lead_rows(due, now)
     rows = [
         Reminder(**{key.removeprefix("outbox_"): value for key, value in row.items()})
         for row in applicants
@@ -101,7 +101,7 @@ def main():
     started = time.perf_counter()
     programs = make_programs(now)
     throwaway_db.add_trackers(programs, 0, SMALL)
-    _, small_queries, small_rows = timed(lambda: reminders.plan(now))
+    _, small_queries, small_rows = timed(lambda: planning.plan(now))
     throwaway_db.add_trackers(programs, SMALL, LARGE)
     print(f"Data: {PROGRAMS} programs, {LARGE:,} tracking applications and contacts "
           f"(built in {time.perf_counter() - started:.1f} s)")
@@ -109,14 +109,14 @@ def main():
 
     ours, raw = [], []
     for _ in range(REPEATS):
-        elapsed, large_queries, large_rows = timed(lambda: reminders.plan(now))
+        elapsed, large_queries, large_rows = timed(lambda: planning.plan(now))
         ours.append(elapsed)
         elapsed, _, raw_rows = timed(hand_written(now))
         raw.append(elapsed)
         assert raw_rows == large_rows, (raw_rows, large_rows)
     with CaptureQueriesContext(connection) as rerun_queries:
         started = time.perf_counter()
-        again = reminders.plan(now)
+        again = planning.plan(now)
         rerun = time.perf_counter() - started
     bulk, bulk_queries, bulk_rows = timed(lambda: bulk_create_same_rows(now))
 

@@ -30,8 +30,8 @@ LABEL = throwaway_db.setup()
 from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tracker import emails, reminders  # noqa: E402
 from tracker.models import ChecklistItem, Program, Reminder  # noqa: E402
+from tracker.notifications import emails, planning, sending  # noqa: E402
 
 logging.getLogger("tracker").setLevel(logging.WARNING)
 MESSAGES = 2_000
@@ -62,7 +62,7 @@ def make_due_reminders(now):
     ChecklistItem.objects.create(program=program, title_zh="认定申报材料", title_en="Materials")
     ChecklistItem.objects.create(program=program, title_zh="信用承诺", title_en="Attestation")
     throwaway_db.add_trackers([program], 0, MESSAGES)
-    assert reminders.plan(now) == MESSAGES
+    assert planning.plan(now) == MESSAGES
 
 
 def raw_smtplib(prebuilt):
@@ -86,8 +86,8 @@ def django_send_messages(prebuilt_messages):
 def outbox():
     started = time.perf_counter()
     sent = 0
-    while batch := reminders.claim(settings.REMINDER_BATCH_SIZE):
-        sent += reminders.deliver(batch)[0]
+    while batch := sending.claim(settings.REMINDER_BATCH_SIZE):
+        sent += sending.deliver(batch)[0]
     assert sent == MESSAGES, sent
     return time.perf_counter() - started
 
@@ -97,10 +97,10 @@ def main():
     server = start_smtp_server()
     try:
         make_due_reminders(timezone.now())
-        due = Reminder.objects.select_related(*reminders.SENDING_RELATED).prefetch_related(
-            *reminders.SENDING_PREFETCH
+        due = Reminder.objects.select_related(*sending.SENDING_RELATED).prefetch_related(
+            *sending.SENDING_PREFETCH
         )
-        messages = [emails.reminder_message(reminder) for reminder in due]
+        messages = [emails.ReminderMails([reminder]).message(reminder) for reminder in due]
         prebuilt = [
             (message.from_email, message.to[0], message.message().as_bytes(linesep="\r\n"))
             for message in messages

@@ -6,5 +6,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Login, logout and password reset, with our templates in templates/registration/.
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("tracker.urls")),
+    path("", include("tracker.web.urls")),
 ]

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
-from tracker import seeds
+from tracker.interchange import seeds
 from tracker.models import Application, Contact, Membership, Organization, OrganizationKind, Program
 
 # The `chromium` fixture for the browser tests.
@@ -246,7 +246,7 @@ class Cluster:
 
     def stop(self):
         """SIGTERM to the main process only, a bounded wait, then SIGKILL to the whole group:
-        django-q2's SIGTERM handler can deadlock (PITFALLS.md)."""
+        django-q2's SIGTERM handler can deadlock (docs/operations.md)."""
         if self.stopped_by:
             return
         started = time.monotonic()

@@ -1,4 +1,5 @@
-"""System checks for the settings that silently break reminders (see PITFALLS.md)."""
+"""System checks for the settings that silently break reminders (docs/operations.md says why
+each matters)."""
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register

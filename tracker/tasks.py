@@ -1,7 +1,8 @@
-"""django-q2 entry points, referenced by dotted path from schedules.py. One line each."""
+"""django-q2 entry points, referenced by dotted path from notifications/schedules.py (a stable
+public surface: queued tasks and schedule rows name these paths). One line each."""
 
-from tracker import reminders
+from tracker.notifications import sending
 
 
 def send_due_reminders():
-    return reminders.send_due()
+    return sending.send_due()

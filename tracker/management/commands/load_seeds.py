@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker import seeds
+from tracker.interchange import seeds
 
 
 class Command(BaseCommand):

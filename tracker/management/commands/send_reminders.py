@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import reminders
+from tracker.notifications import planning, sending
 
 COLUMNS = ["id", "to", "lang", "program", "milestone", "due on", "lead", "days left", "try"]
 
@@ -17,15 +17,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         if not dry_run:
-            totals = reminders.send_due()
+            totals = sending.send_due()
             self.stdout.write(", ".join(f"{name} {n}" for name, n in totals.items()))
             return
         now = timezone.now()
         with transaction.atomic():
             # Plan for real inside a transaction that is rolled back, so the table shows exactly
             # what a sweep would send, retirements and change notices included.
-            reminders.plan(now)
-            rows = [self.row(reminder) for reminder in reminders.due_for_sending(now)]
+            planning.plan(now)
+            rows = [self.row(reminder) for reminder in sending.due_for_sending(now)]
             transaction.set_rollback(True)
         self.print_table(rows)
         self.stdout.write(f"{len(rows)} reminder(s) would be sent.")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tracker import schedules
+from tracker.notifications import schedules
 
 
 class Command(BaseCommand):

@@ -1,0 +1,197 @@
+import re
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_applications, make_partner, make_programs
+from tracker.models import Application, ChecklistTick, CoBuilder, Organization
+from tracker.services.applications import add_co_builder, change_status
+from tracker.services.programs import clone_as_next_edition
+
+
+@pytest.fixture
+def application(liugang, pilot_base):
+    return Application.objects.get(organization=liugang, program=pilot_base)
+
+
+@pytest.fixture
+def firm(english_client, firm_user):
+    english_client.force_login(firm_user)
+    return english_client
+
+
+@pytest.fixture
+def other_firm(english_client, other_firm_user):
+    english_client.force_login(other_firm_user)
+    return english_client
+
+
+def test_it_needs_a_login(english_client, seeded):
+    response = english_client.get("/my/")
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/my/"
+
+
+def test_it_shows_the_firms_application_with_its_findings(firm, application, call_open):
+    response = firm.get("/my/")
+
+    [card] = response.context["cards"]
+    assert card["application"] == application
+    assert card["verdict"].summary == "incomplete"  # nothing ticked yet
+    body = response.content.decode()
+    assert "2 of at most 5" in body
+    assert "0 of 2 required items ticked" in body
+
+
+def test_another_firm_sees_none_of_it(other_firm, application):
+    response = other_firm.get("/my/")
+
+    assert response.context["cards"] == []
+    assert other_firm.get(f"/my/applications/{application.pk}/").status_code == 404
+
+
+def test_staff_see_every_application(english_client, staff_user, application):
+    english_client.force_login(staff_user)
+
+    assert [c["application"] for c in english_client.get("/my/").context["cards"]] == [application]
+    assert english_client.get(f"/my/applications/{application.pk}/").status_code == 200
+
+
+def test_ticking_saves_exactly_the_chosen_items(firm, application, firm_user):
+    first, second = application.program.checklist_items.all()
+    ChecklistTick.objects.create(application=application, item=second)
+
+    response = firm.post(f"/my/applications/{application.pk}/ticks/", {"items": [first.pk]})
+
+    assert response.status_code == 302
+    assert response.url == f"/my/#application-{application.pk}"
+    tick = ChecklistTick.objects.get(application=application)
+    assert (tick.item, tick.ticked_by) == (first, firm_user)
+
+
+def test_all_items_ticked_make_the_seed_application_eligible(firm, application, call_open):
+    items = [item.pk for item in application.program.checklist_items.all()]
+
+    firm.post(f"/my/applications/{application.pk}/ticks/", {"items": items})
+
+    [card] = firm.get("/my/").context["cards"]
+    assert card["verdict"].summary == "eligible"
+
+
+def test_an_item_of_another_program_is_refused(firm, application, pilot_base):
+    other = clone_as_next_edition(pilot_base).checklist_items.first()
+
+    firm.post(f"/my/applications/{application.pk}/ticks/", {"items": [other.pk]})
+
+    assert not ChecklistTick.objects.exists()
+
+
+def test_another_firm_cannot_tick_change_status_or_partners(other_firm, application):
+    item = application.program.checklist_items.first()
+    co_builder = application.co_builders.first()
+    base = f"/my/applications/{application.pk}"
+
+    responses = [
+        other_firm.post(f"{base}/ticks/", {"items": [item.pk]}),
+        other_firm.post(f"{base}/status/", {"status": "submitted"}),
+        other_firm.post(f"{base}/co-builders/", {"partner": "东风柳汽"}),
+        other_firm.post(f"{base}/co-builders/{co_builder.pk}/remove/"),
+    ]
+
+    assert [r.status_code for r in responses] == [404] * 4
+    application.refresh_from_db()
+    assert application.status == Application.Status.PREPARING
+    assert not ChecklistTick.objects.exists()
+    assert application.co_builders.count() == 2
+
+
+def test_status_changes_follow_the_allowed_transitions(firm, application):
+    firm.post(f"/my/applications/{application.pk}/status/", {"status": "submitted"})
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+
+    response = firm.post(
+        f"/my/applications/{application.pk}/status/", {"status": "preparing"}, follow=True
+    )
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert "Choose one of the statuses offered" in response.content.decode()
+
+
+def test_the_model_refuses_a_skipped_step_with_a_clear_error(application):
+    with pytest.raises(Exception) as raised:
+        change_status(application, Application.Status.CERTIFIED)
+
+    assert raised.value.error_dict["status"][0].code == "status_transition"
+
+
+def test_a_partner_is_added_by_name_or_credit_code(firm, application):
+    partner = Organization.objects.get(name_zh="东风柳汽")
+
+    firm.post(f"/my/applications/{application.pk}/co-builders/", {"partner": "东风柳汽"})
+
+    assert application.co_builders.filter(organization=partner).exists()
+
+
+def test_a_sixth_partner_is_refused_with_the_limit_named(firm, application):
+    for n in range(3):
+        add_co_builder(application, make_partner(f"高校{n}"))
+    make_partner("第六个单位")
+
+    response = firm.post(
+        f"/my/applications/{application.pk}/co-builders/", {"partner": "第六个单位"}, follow=True
+    )
+
+    assert application.co_builders.count() == 5
+    assert "Co-building units: at most 5 are allowed" in response.content.decode()
+
+
+def test_an_unknown_partner_name_is_an_error_not_a_500(firm, application):
+    response = firm.post(
+        f"/my/applications/{application.pk}/co-builders/", {"partner": "不存在"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "No single organization is named “不存在”" in response.content.decode()
+
+
+def test_a_partner_is_removed(firm, application):
+    co_builder = application.co_builders.first()
+
+    firm.post(f"/my/applications/{application.pk}/co-builders/{co_builder.pk}/remove/")
+
+    assert not CoBuilder.objects.filter(pk=co_builder.pk).exists()
+
+
+def test_every_form_carries_a_csrf_token(firm, application, pilot_base):
+    for url in ["/my/", f"/programs/{pilot_base.slug}/", "/programs/"]:
+        body = firm.get(url).content.decode()
+        forms = re.findall(r"<form[^>]*method=\"post\".*?</form>", body, flags=re.S)
+        assert forms, url
+        assert all("csrfmiddlewaretoken" in form for form in forms), url
+
+
+def test_a_post_without_the_csrf_token_is_refused(firm_user, application):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(firm_user)
+
+    response = client.post(f"/my/applications/{application.pk}/status/", {"status": "submitted"})
+
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.status == Application.Status.PREPARING
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_queries_stay_bounded_whatever_the_number_of_applications(
+    firm, liugang, db, call_open, count, django_assert_max_num_queries
+):
+    programs = make_programs(count)
+    partners = [make_partner("合作高校"), make_partner("合作企业", kind="enterprise")]
+    make_applications(liugang, programs, partners)
+
+    with django_assert_max_num_queries(12):
+        response = firm.get("/my/")
+
+    assert len(response.context["cards"]) == count + 1  # and the seed application

@@ -1,0 +1,28 @@
+"""The shared vocabulary: sectors, issuing authorities, regions."""
+
+from django.contrib import admin
+
+from tracker.admin.spreadsheets import SpreadsheetAdmin
+from tracker.interchange.resources import SectorResource
+from tracker.models import Authority, Region, Sector
+
+
+@admin.register(Sector)
+class SectorAdmin(SpreadsheetAdmin):
+    resource_classes = [SectorResource]
+    list_display = ["name_zh", "name_en", "code"]
+    search_fields = ["name_zh", "name_en", "code"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "name_en", "level", "region"]
+    list_filter = ["level"]
+    list_select_related = ["region"]
+    search_fields = ["name_zh", "name_en", "short_name_zh"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en"]
+    search_fields = ["code", "name_zh", "name_en"]

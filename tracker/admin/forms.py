@@ -1,0 +1,130 @@
+"""Forms of the admin: the program form's custom fields, and the paste-a-notice forms."""
+
+import hashlib
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import Authority, OrganizationKind, default_reminder_days
+
+
+class IntegerListField(forms.CharField):
+    """Comma-separated whole numbers ("30, 14, 7, 3, 1") for a JSON list of integers."""
+
+    def __init__(self, *, max_value, **kwargs):
+        self.max_value = max_value
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        text = (value or "").replace("，", ",").strip()
+        if not text:
+            return []
+        try:
+            numbers = [int(part) for part in text.split(",") if part.strip()]
+        except ValueError as exc:
+            raise ValidationError(
+                _("Enter whole numbers separated by commas, such as 30, 14, 7, 3, 1."),
+                code="invalid",
+            ) from exc
+        if any(n < 0 or n > self.max_value for n in numbers):
+            raise ValidationError(
+                _("Each number must be between 0 and %(limit)d."),
+                code="out_of_range",
+                params={"limit": self.max_value},
+            )
+        return numbers
+
+
+class ProgramAdminForm(forms.ModelForm):
+    eligible_kinds = forms.MultipleChoiceField(
+        label=_("eligible organization kinds"),
+        choices=OrganizationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked means every kind may apply."),
+    )
+    reminder_days = IntegerListField(
+        label=_("reminder lead days"),
+        max_value=365,
+        required=False,
+        # A declared field does not inherit the model default: without this a new program
+        # would be saved with no reminders at all.
+        initial=default_reminder_days,
+        help_text=_("Days before each deadline when trackers get an email, e.g. 30, 14, 7, 3, 1."),
+    )
+
+
+class NoticeForm(forms.Form):
+    # Not required: an empty paste gets the reader's own message, which says what to paste.
+    text = forms.CharField(
+        label=_("notice text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+        help_text=_(
+            "Paste the whole notice, or a whole newspaper page: the article announcing the "
+            "call is found and read."
+        ),
+    )
+
+
+class DraftProgramForm(forms.Form):
+    """What the administrator confirms or corrects before a draft becomes a program."""
+
+    title_zh = forms.CharField(
+        label=_("title (Chinese)"), max_length=300, widget=forms.TextInput({"class": "vTextField"})
+    )
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    slug = forms.SlugField(label=_("slug"), max_length=120)
+    authority = forms.ModelChoiceField(label=_("authority"), queryset=Authority.objects.all())
+    source_publication = forms.CharField(
+        label=_("source publication"),
+        max_length=200,
+        widget=forms.TextInput({"class": "vTextField"}),
+        help_text=_("Where the notice was published, e.g. 柳州日报（2025年4月）."),
+    )
+
+    def __init__(self, draft, *args, **kwargs):
+        self.draft = draft
+        title = draft.title.value if draft.title else ""
+        year = draft.year.value if draft.year else None
+        digest = hashlib.sha1(title.encode()).hexdigest()[:6]
+        kwargs["initial"] = {
+            "title_zh": title,
+            "year": year,
+            "slug": f"notice-{year or 'draft'}-{digest}",
+            "authority": draft.authority.value if draft.authority else None,
+        }
+        super().__init__(*args, **kwargs)
+        self.new_sectors = []
+        for i, name in enumerate(draft.new_sectors):
+            key = f"new_sector_{i}"
+            self.fields[key] = forms.SlugField(
+                label=_("code for the new sector “%(name)s”") % {"name": name},
+                required=False,
+                help_text=_("Leave empty to leave this sector out."),
+            )
+            self.new_sectors.append((key, name))
+
+    def save_program(self):
+        """The new unpublished program, or None with the model's errors added to this form."""
+        data = self.cleaned_data
+        codes = {name: data[key] for key, name in self.new_sectors if data.get(key)}
+        try:
+            return self.draft.save_as_program(
+                title_zh=data["title_zh"],
+                year=data["year"],
+                slug=data["slug"],
+                authority=data["authority"],
+                source_publication=data["source_publication"],
+                new_sector_codes=codes,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+            return None

@@ -1,0 +1,97 @@
+"""The reminder outbox, read-only like a log, and the subscriptions of recommending bureaus."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tracker.models import Reminder, Subscription
+from tracker.notifications import sending
+
+
+class StuckFilter(admin.SimpleListFilter):
+    title = _("lease")
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Stuck in sending past the lease"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.stuck(timezone.now())
+        return queryset
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """Read-only, like a log: rows change only through planning, sending and "retry now"."""
+
+    list_display = [
+        "id", "recipient", "milestone", "lead", "version", "status_flag", "attempts",
+        "next_attempt_at", "sent_at", "short_error",
+    ]
+    list_filter = [
+        "status", StuckFilter, ("milestone__program", admin.RelatedOnlyFieldListFilter),
+        "next_attempt_at", "sent_at",
+    ]
+    date_hierarchy = "created_at"
+    search_fields = ["contact__email", "subscription__email", "recipient_key"]
+    list_select_related = ["milestone", "contact", "subscription"]
+    readonly_fields = [
+        "milestone", "application", "contact", "subscription", "recipient_key", "lead_days",
+        "version", "due_on", "status", "attempts", "next_attempt_at", "claim_token",
+        "claimed_at", "last_error", "sent_at", "created_at",
+    ]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("tracker.change_reminder")
+
+    @admin.display(description=_("to"))
+    def recipient(self, obj):
+        return obj.reader.email
+
+    @admin.display(description=_("lead"), ordering="lead_days")
+    def lead(self, obj):
+        return _("date changed") if obj.is_change_notice else obj.lead_days
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_flag(self, obj):
+        if obj.is_stuck(timezone.now()):
+            return _("STUCK: sending since %(time)s") % {
+                "time": timezone.localtime(obj.claimed_at).strftime("%Y-%m-%d %H:%M")
+            }
+        return obj.get_status_display()
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(description=_("Retry now (failed, or stuck and checked)"), permissions=["retry"])
+    def retry_now(self, request, queryset):
+        count = sending.retry_now(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d reminder queued again.", "%(count)d reminders queued again.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["email", "program", "audience", "language", "unsubscribed_at", "created_at"]
+    list_filter = ["audience", "language", ("program", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["email"]
+    list_select_related = ["program"]

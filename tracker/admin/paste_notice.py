@@ -1,0 +1,45 @@
+"""Paste a notice: its text becomes a draft program to review, then an unpublished program."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from tracker.admin.forms import DraftProgramForm, NoticeForm
+from tracker.notices import NoticeError, draft_from_notice
+
+
+def paste_notice(model_admin, request):
+    """Paste a notice, review the draft with each field's source, then create it."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    form = NoticeForm(request.POST if request.method == "POST" else None)
+    draft = create_form = None
+    if form.is_valid():
+        try:
+            draft = draft_from_notice(form.cleaned_data["text"])
+        except NoticeError as exc:
+            form.add_error("text", exc.args[0])
+    if draft is not None:
+        creating = "_create" in request.POST
+        create_form = DraftProgramForm(draft, request.POST if creating else None)
+        if creating and create_form.is_valid():
+            program = create_form.save_program()
+            if program is not None:
+                model_admin.message_user(
+                    request,
+                    _("Created the unpublished program “%(title)s”: check it, then publish.")
+                    % {"title": program.title_zh},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:tracker_program_change", program.pk)
+    ctx = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": _("Paste a notice"),
+        "form": form,
+        "draft": draft,
+        "create_form": create_form,
+    }
+    return TemplateResponse(request, "admin/tracker/program/paste_notice.html", ctx)

@@ -1,0 +1,21 @@
+"""Judging: every registered rule runs and a Verdict collects all findings."""
+
+from tracker.eligibility.findings import Verdict
+from tracker.eligibility.profile import Profile
+from tracker.eligibility.registry import RULES
+
+
+def evaluate(profile, program, today=None):
+    """The Verdict of `profile` for `program` on `today` (the program's local date)."""
+    today = today or program.local_today()
+    findings = [rule.judge(profile, program, today) for rule in RULES]
+    return Verdict(program, [f for f in findings if f is not None])
+
+
+def summary_for(application, program):
+    """The summary for a tracked application judged under `program` (maybe an unsaved edit)."""
+    return evaluate(Profile.for_application(application), program).summary
+
+
+def rank(verdicts):
+    return sorted(verdicts, key=Verdict.sort_key)

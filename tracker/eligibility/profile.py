@@ -1,0 +1,48 @@
+"""What the rules know about an applicant."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from tracker.models import CoBuilder
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What we know about an applicant; None means "not given", never "no"."""
+
+    kind: str | None = None
+    region: object = None  # a Region
+    sectors: frozenset | None = None
+    partner_kinds: frozenset | None = None
+    co_builder_count: int | None = None
+    # None when materials are not tracked (the anonymous self-check): the rule is then skipped.
+    ticked_item_ids: frozenset | None = None
+    submitted: bool = False
+
+    @staticmethod
+    def prefetch_for_application(prefix=""):
+        """What `for_application` reads, for Application querysets (`select_related` the
+        `organization__region` as well)."""
+        return [
+            f"{prefix}organization__sectors",
+            Prefetch(
+                f"{prefix}co_builders", queryset=CoBuilder.objects.select_related("organization")
+            ),
+            f"{prefix}ticks",
+        ]
+
+    @classmethod
+    def for_application(cls, application):
+        """The lead organization with its co-builders and ticks, from prefetched relations."""
+        organization = application.organization
+        partners = [cb.organization for cb in application.co_builders.all()]
+        return cls(
+            kind=organization.kind or None,
+            region=organization.region,
+            sectors=frozenset(organization.sectors.all()) or None,
+            partner_kinds=frozenset(p.kind for p in partners),
+            co_builder_count=len(partners),
+            ticked_item_ids=frozenset(t.item_id for t in application.ticks.all()),
+            submitted=application.is_submitted,
+        )

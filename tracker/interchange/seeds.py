@@ -1,0 +1,250 @@
+"""Loading the seed files (seeds/*.yaml): idempotent upserts by natural key, all or nothing.
+
+Each file holds any of the sections below; sections load in dependency order across all files,
+so a program in one file may name a sector from another. Any problem aborts the whole load and
+names the file, the record and the field.
+"""
+
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tracker.models import (
+    Application,
+    Authority,
+    ChecklistItem,
+    CoBuilder,
+    Contact,
+    Milestone,
+    Organization,
+    Program,
+    Region,
+    Sector,
+)
+from tracker.services.applications import add_co_builder
+from tracker.services.programs import set_priority_sectors
+
+SECTIONS = ["regions", "authorities", "sectors", "programs", "organizations", "applications"]
+
+
+class SeedError(Exception):
+    def __init__(self, path, message, section=None, index=None, record=None, field=None):
+        self.path, self.section, self.index, self.field = path, section, index, field
+        where = str(path)
+        if section is not None:
+            label = f" “{record}”" if record else ""
+            where += f": {section}[{index}]{label}"
+        if field:
+            where += _(", field “%(field)s”") % {"field": field}
+        super().__init__(f"{where}: {message}")
+
+
+class FieldError(Exception):
+    """Raised by a section loader; SeedError adds where it happened."""
+
+    def __init__(self, field, message):
+        self.field, self.message = field, message
+
+
+def seed_files(directory):
+    return sorted(Path(directory).glob("*.yaml"))
+
+
+@transaction.atomic
+def load(paths):
+    """Load the files; return {section: number of records}. Nothing is written on error."""
+    records = {section: [] for section in SECTIONS}
+    for path in paths:
+        for section, items in _read(path).items():
+            records[section].extend((path, index, item) for index, item in enumerate(items))
+    for section in SECTIONS:
+        for path, index, item in records[section]:
+            label = item.get("name_zh") or item.get("slug") or item.get("code") or ""
+            if section == "applications":
+                label = f"{item.get('organization')} · {item.get('program')}"
+            try:
+                LOADERS[section](dict(item))
+            except FieldError as exc:
+                raise SeedError(path, exc.message, section, index, label, exc.field) from exc
+            except ValidationError as exc:
+                field, messages = _first_error(exc)
+                raise SeedError(path, " ".join(messages), section, index, label, field) from exc
+    return {section: len(items) for section, items in records.items()}
+
+
+def _read(path):
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SeedError(path, _("cannot be read as YAML: %(error)s") % {"error": exc}) from exc
+    if not isinstance(data, dict):
+        raise SeedError(path, _("must be a mapping of sections (%(sections)s).") % _sections())
+    for section, items in data.items():
+        if section not in SECTIONS:
+            raise SeedError(
+                path,
+                _("unknown section “%(name)s”; expected %(sections)s.")
+                % {"name": section, **_sections()},
+            )
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise SeedError(
+                path, _("section “%(name)s” must be a list of records.") % {"name": section}
+            )
+    return data
+
+
+def _sections():
+    return {"sections": ", ".join(SECTIONS)}
+
+
+def _first_error(exc):
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.message_dict.items()))
+        return (None if field == "__all__" else field), errors
+    return None, exc.messages
+
+
+def _take(item, fields, required=()):
+    """The record's scalar fields; unknown keys and missing required ones are errors."""
+    for field in required:
+        if item.get(field) in (None, ""):
+            raise FieldError(field, _("is required."))
+    unknown = set(item) - set(fields)
+    if unknown:
+        raise FieldError(sorted(unknown)[0], _("is not a field of this section."))
+    return item
+
+
+def _upsert(model, lookup, values):
+    obj = model.objects.filter(**lookup).first() or model(**lookup)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _get(model, field, value, **lookup):
+    try:
+        return model.objects.get(**lookup)
+    except model.DoesNotExist as exc:
+        raise FieldError(
+            field, _("nothing named “%(value)s” is defined.") % {"value": value}
+        ) from exc
+
+
+def _region(code, field="region"):
+    return _get(Region, field, code, code=str(code))
+
+
+def _load_region(item):
+    _take(item, ["code", "name_zh", "name_en"], required=["code", "name_zh"])
+    code = str(item.pop("code"))
+    _upsert(Region, {"code": code}, item)
+
+
+def _load_authority(item):
+    _take(item, ["name_zh", "name_en", "short_name_zh", "level", "region"], ["name_zh", "region"])
+    item["region"] = _region(item["region"])
+    _upsert(Authority, {"name_zh": item.pop("name_zh")}, item)
+
+
+def _load_sector(item):
+    _take(item, ["code", "name_zh", "name_en"], required=["code", "name_zh"])
+    _upsert(Sector, {"code": item.pop("code")}, item)
+
+
+PROGRAM_FIELDS = [
+    f.name
+    for f in Program._meta.concrete_fields
+    if f.name not in ("id", "authority", "cloned_from", "created_at", "updated_at")
+]
+
+
+def _load_program(item):
+    relations = ["authority", "priority_sectors", "regions", "checklist", "milestones"]
+    _take(item, PROGRAM_FIELDS + relations, required=["slug", "title_zh", "authority"])
+    authority_name = item.pop("authority")
+    sectors = item.pop("priority_sectors", [])
+    regions = item.pop("regions", [])
+    checklist = item.pop("checklist", [])
+    milestones = item.pop("milestones", [])
+    item["authority"] = _get(Authority, "authority", authority_name, name_zh=authority_name)
+    program = _upsert(Program, {"slug": item.pop("slug")}, item)
+
+    program.regions.set([_region(code, "regions") for code in regions])
+    set_priority_sectors(program, [_get(Sector, "priority_sectors", c, code=c) for c in sectors])
+    for position, entry in enumerate(checklist, start=1):
+        _take(
+            entry,
+            ["title_zh", "title_en", "kind", "required", "joint_only", "citation"],
+            required=["title_zh"],
+        )
+        _upsert(ChecklistItem, {"program": program, "position": position}, entry)
+    program.checklist_items.filter(position__gt=len(checklist)).delete()
+    for entry in milestones:
+        _take(
+            entry, ["title_zh", "title_en", "due_on", "audience"], required=["title_zh", "due_on"]
+        )
+        _upsert(
+            Milestone,
+            {"program": program, "kind": Milestone.Kind.STAGE, "title_zh": entry.pop("title_zh")},
+            entry,
+        )
+
+
+def _load_organization(item):
+    fields = [
+        "name_zh",
+        "name_en",
+        "kind",
+        "credit_code",
+        "region",
+        "sectors",
+        "is_demo",
+        "notes",
+        "contacts",
+    ]
+    _take(item, fields, required=["name_zh", "kind"])
+    sectors = item.pop("sectors", [])
+    contacts = item.pop("contacts", [])
+    if item.get("region") is not None:
+        item["region"] = _region(item["region"])
+    organization = _upsert(Organization, {"name_zh": item.pop("name_zh")}, item)
+    organization.sectors.set([_get(Sector, "sectors", code, code=code) for code in sectors])
+    for entry in contacts:
+        _take(entry, ["email", "name", "language"], required=["email"])
+        _upsert(Contact, {"organization": organization, "email": entry.pop("email")}, entry)
+
+
+def _load_application(item):
+    _take(item, ["organization", "program", "status", "co_builders"], ["organization", "program"])
+    organization = _get(
+        Organization, "organization", item["organization"], name_zh=item["organization"]
+    )
+    program = _get(Program, "program", item["program"], slug=item["program"])
+    application = _upsert(
+        Application,
+        {"organization": organization, "program": program},
+        {"status": item.get("status", Application.Status.INTERESTED)},
+    )
+    for name in item.get("co_builders", []):
+        partner = _get(Organization, "co_builders", name, name_zh=name)
+        if not CoBuilder.objects.filter(application=application, organization=partner).exists():
+            try:
+                add_co_builder(application, partner)
+            except ValidationError as exc:
+                raise FieldError("co_builders", " ".join(exc.messages)) from exc
+
+
+LOADERS = {
+    "regions": _load_region,
+    "authorities": _load_authority,
+    "sectors": _load_sector,
+    "programs": _load_program,
+    "organizations": _load_organization,
+    "applications": _load_application,
+}

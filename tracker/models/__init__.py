@@ -1,0 +1,54 @@
+"""The domain models, one module per concept and all importable from here.
+
+Translatable content is stored as `<field>_zh` / `<field>_en` pairs; `localized()` picks the
+reader's language and falls back to Chinese. Logic about one row lives on its model; writes that
+touch several rows are in `tracker.services`, reads that pages need in `tracker.selectors`.
+"""
+
+from tracker.models.applications import Application, ChecklistTick, CoBuilder
+from tracker.models.catalog import Authority, Region, Sector
+from tracker.models.checklists import ChecklistItem, checklist_progress
+from tracker.models.milestones import Milestone
+from tracker.models.organizations import (
+    Contact,
+    Membership,
+    Organization,
+    OrganizationKind,
+    new_calendar_token,
+)
+from tracker.models.outbox import Reminder, Subscription
+from tracker.models.programs import (
+    CLOSING_SOON_DAYS,
+    Program,
+    ProgramSector,
+    default_reminder_days,
+)
+from tracker.models.timezones import local_date, validate_timezone_name
+from tracker.models.translated import localized
+
+__all__ = [
+    "CLOSING_SOON_DAYS",
+    "Application",
+    "Authority",
+    "ChecklistItem",
+    "ChecklistTick",
+    "CoBuilder",
+    "Contact",
+    "Membership",
+    "Milestone",
+    "Organization",
+    "OrganizationKind",
+    "Program",
+    "ProgramSector",
+    "Region",
+    "Reminder",
+    "Sector",
+    "Subscription",
+    "checklist_progress",
+    "default_reminder_days",
+    "local_date",
+    "local_date",
+    "localized",
+    "new_calendar_token",
+    "validate_timezone_name",
+]

@@ -1,0 +1,174 @@
+"""Applications: an organization tracking one program, with its partners and ticked items."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tracker.models.checklists import ChecklistItem
+from tracker.models.organizations import Organization
+from tracker.models.programs import Program
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def pursued(self):
+        """Applications still heading for this edition: not withdrawn, not rejected."""
+        return self.exclude(status__in=[Application.Status.WITHDRAWN, Application.Status.REJECTED])
+
+    def for_user(self, user):
+        """The applications of the organizations `user` may see (one definition of that:
+        `OrganizationQuerySet.for_user`)."""
+        if user.is_staff:
+            return self
+        return self.filter(organization__in=Organization.objects.for_user(user))
+
+
+class Application(models.Model):
+    """An organization tracking, preparing and submitting one program, as the lead applicant."""
+
+    class Status(models.TextChoices):
+        INTERESTED = "interested", _("Interested")
+        PREPARING = "preparing", _("Preparing")
+        SUBMITTED = "submitted", _("Submitted")
+        CERTIFIED = "certified", _("Certified")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="applications",
+        verbose_name=_("lead organization"),
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="applications", verbose_name=_("program")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.INTERESTED
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "program"],
+                name="tracker_application_once",
+                violation_error_message=_("This organization already tracks this program."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.program}"
+
+    # Which status a firm may move to from each status. Certified and rejected are outcomes the
+    # firm records once the authority decides; only a withdrawal can be taken back.
+    TRANSITIONS = {
+        Status.INTERESTED: [Status.PREPARING, Status.WITHDRAWN],
+        Status.PREPARING: [Status.SUBMITTED, Status.INTERESTED, Status.WITHDRAWN],
+        Status.SUBMITTED: [Status.CERTIFIED, Status.REJECTED, Status.WITHDRAWN],
+        Status.CERTIFIED: [],
+        Status.REJECTED: [],
+        Status.WITHDRAWN: [Status.INTERESTED],
+    }
+
+    @property
+    def next_statuses(self):
+        return [self.Status(s) for s in self.TRANSITIONS[self.status]]
+
+    @property
+    def is_submitted(self):
+        return self.status in (self.Status.SUBMITTED, self.Status.CERTIFIED, self.Status.REJECTED)
+
+
+class CoBuilder(models.Model):
+    """A partner organization building the base jointly with the lead applicant."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="co_builders"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="co_building",
+        verbose_name=_("partner organization"),
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("co-building unit")
+        verbose_name_plural = _("co-building units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "organization"],
+                name="tracker_cobuilder_once",
+                violation_error_message=_("This partner is already a co-building unit."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.organization)
+
+    @staticmethod
+    def lead_error():
+        return ValidationError(
+            _("The lead organization cannot also be its own co-building unit."),
+            code="co_builder_is_lead",
+        )
+
+    @staticmethod
+    def duplicate_error():
+        return ValidationError(
+            _("This partner is already a co-building unit."), code="co_builder_duplicate"
+        )
+
+    def clean(self):
+        # The database cannot compare across tables, so "never the lead itself" lives here and
+        # in services.applications.add_co_builder.
+        if self.application_id and self.organization_id == self.application.organization_id:
+            raise ValidationError({"organization": self.lead_error()})
+
+
+class ChecklistTick(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="ticks")
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.CASCADE, related_name="ticks", verbose_name=_("item")
+    )
+    ticked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("ticked by"),
+    )
+    ticked_at = models.DateTimeField(_("ticked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("checklist tick")
+        verbose_name_plural = _("checklist ticks")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "item"], name="tracker_tick_once")
+        ]
+
+    def __str__(self):
+        return str(self.item)
+
+    def clean(self):
+        if (
+            self.application_id
+            and self.item_id
+            and self.item.program_id != self.application.program_id
+        ):
+            raise ValidationError(
+                {"item": _("This item belongs to another program's checklist.")},
+                code="tick_other_program",
+            )

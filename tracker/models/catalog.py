@@ -1,0 +1,80 @@
+"""The shared vocabulary programs and organizations point at: regions, authorities, sectors."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models.translated import localized
+
+
+class Region(models.Model):
+    """An administrative division, keyed by its GB/T 2260 code (450000 Guangxi, 450200 Liuzhou)."""
+
+    code = models.CharField(_("division code"), max_length=6, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{6}$"), name="tracker_region_code_six_digits"
+            )
+        ]
+
+    def __str__(self):
+        return localized(self, "name")
+
+    @property
+    def prefix(self):
+        """The significant part of the code: 45 for a province, 4502 for a city."""
+        code = self.code
+        while code.endswith("00") and len(code) > 2:
+            code = code[:-2]
+        return code
+
+    def contains(self, other):
+        return other.code.startswith(self.prefix)
+
+
+class Authority(models.Model):
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial / autonomous region")
+        MUNICIPAL = "municipal", _("Municipal")
+        DISTRICT = "district", _("District / county")
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    short_name_zh = models.CharField(_("short name (Chinese)"), max_length=50, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="authorities", verbose_name=_("region")
+    )
+
+    class Meta:
+        ordering = ["name_zh"]
+        verbose_name = _("issuing authority")
+        verbose_name_plural = _("issuing authorities")
+
+    def __str__(self):
+        return localized(self, "name")
+
+
+class Sector(models.Model):
+    """The shared sector taxonomy that programs prioritise and organizations declare."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=50, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name_zh"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return localized(self, "name")
+

@@ -1,0 +1,152 @@
+"""Organizations (enterprises, universities, research institutions), their people and contacts."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tracker.models.catalog import Region, Sector
+from tracker.models.translated import localized
+from tracker.validators import validate_credit_code
+
+
+class OrganizationKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    UNIVERSITY = "university", _("University")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institution")
+    OTHER = "other", _("Other")
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(32)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The organizations a user may see: all for staff, else their memberships'."""
+        if user.is_staff:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Organization(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("18 characters (GB 32100-2015)."),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("region"),
+    )
+    sectors = models.ManyToManyField(
+        Sector, related_name="organizations", blank=True, verbose_name=_("sectors")
+    )
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("Illustrative record from the seed article.")
+    )
+    calendar_token = models.CharField(
+        _("calendar link token"),
+        max_length=43,
+        unique=True,
+        default=new_calendar_token,
+        editable=False,
+        help_text=_("Secret part of the organization's calendar feed address."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_zh"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="tracker_organization_credit_code_unique",
+                violation_error_message=_(
+                    "An organization with this unified social credit code already exists."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return localized(self, "name")
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+    def clean(self):
+        self.credit_code = self.credit_code.strip().upper()
+
+
+class Contact(models.Model):
+    """A person at an organization who receives reminders, in their own language."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    email = models.EmailField(_("email"))
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"], name="tracker_contact_once_per_organization"
+            )
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="tracker_membership_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization}"

@@ -1,0 +1,418 @@
+"""Programs: one edition of a support call, with its dates and its rules as parameters."""
+
+import datetime
+import operator
+import zoneinfo
+from functools import reduce
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tracker.models.catalog import Authority, Region, Sector
+from tracker.models.milestones import Milestone
+from tracker.models.organizations import OrganizationKind
+from tracker.models.timezones import local_date, validate_timezone_name
+from tracker.models.translated import localized
+
+CLOSING_SOON_DAYS = 14
+DEFAULT_REMINDER_DAYS = [30, 14, 7, 3, 1]
+
+
+def default_reminder_days():
+    return list(DEFAULT_REMINDER_DAYS)
+
+
+class preloadable:
+    """A property that `eligibility.registry.load_rule_lists` may set for many instances at once.
+
+    What was set wins (and a copy of the instance keeps it); otherwise the method runs on each
+    read, never cached, so an edited copy of a program loaded without it (the admin's impact
+    preview) sees its own related lists.
+    """
+
+    def __init__(self, method):
+        self.method = method
+        self.__doc__ = method.__doc__
+
+    # Only __get__, no __set__: a value set on the instance shadows this descriptor.
+    def __get__(self, instance, owner=None):
+        return self if instance is None else self.method(instance)
+
+
+def _status_q(status, today):
+    """The programs dated so that `Program.status_on(today)` is `status`."""
+    soon = today + datetime.timedelta(days=CLOSING_SOON_DAYS)
+    return {
+        Program.Status.UPCOMING: Q(opens_on__gt=today),
+        Program.Status.OPEN: Q(opens_on__lte=today, deadline__gt=soon),
+        Program.Status.CLOSING: Q(opens_on__lte=today, deadline__gte=today, deadline__lte=soon),
+        Program.Status.CLOSED: Q(deadline__lt=today),
+    }[status]
+
+
+class ProgramQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def with_status(self, statuses, now=None):
+        """Programs whose `status_on()` at `now` is one of `statuses`, each judged on its own
+        time zone's date, as one filter (lists, the admin's filter).
+
+        One small query first finds the zones in use: a program in Urumqi or Honolulu must not
+        close on Beijing's date.
+        """
+        statuses = {statuses} if isinstance(statuses, str) else set(statuses)
+        undated = Q(opens_on__isnull=True) | Q(deadline__isnull=True)
+        conditions = [undated] if Program.Status.DRAFT in statuses else []
+        dated = statuses - {Program.Status.DRAFT}
+        if dated:
+            zones = self.order_by().values_list("timezone", flat=True).distinct()
+            for zone in zones:
+                today = local_date(zone, now)
+                by_status = reduce(operator.or_, (_status_q(s, today) for s in dated))
+                conditions.append(Q(timezone=zone) & ~undated & by_status)
+        if not conditions:
+            return self.none()
+        return self.filter(reduce(operator.or_, conditions))
+
+    def taking_applications(self, now=None):
+        """Open or closing soon, on each program's own date."""
+        return self.with_status(TAKING_APPLICATIONS, now)
+
+    def around_taking_applications(self, now=None):
+        """A superset of `taking_applications(now)` that needs no query of its own, for a
+        caller that loads every row anyway and keeps those whose `takes_applications(now)`:
+        whatever its time zone, a program's date is within a day of the UTC date."""
+        utc_today = (now or timezone.now()).astimezone(datetime.timezone.utc).date()
+        day = datetime.timedelta(days=1)
+        return self.filter(opens_on__lte=utc_today + day, deadline__gte=utc_today - day)
+
+
+
+class Program(models.Model):
+    """One edition of a support call, with its rules as parameters the eligibility code reads."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dates not set")
+        UPCOMING = "upcoming", _("Upcoming")
+        OPEN = "open", _("Open")
+        CLOSING = "closing", _("Closing within 14 days")
+        CLOSED = "closed", _("Closed")
+
+    class SectorPolicy(models.TextChoices):
+        PRIORITY = "priority", _("Listed sectors get priority; others may apply")
+        REQUIRED = "required", _("Only listed sectors may apply")
+
+    class Partnership(models.TextChoices):
+        NONE = "", _("No preference")
+        ACADEMIA_ENTERPRISE = (
+            "academia_enterprise",
+            _("Research institution or university + enterprise, either side leading"),
+        )
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    short_name_zh = models.CharField(_("short name (Chinese)"), max_length=50, blank=True)
+    short_name_en = models.CharField(_("short name (English)"), max_length=100, blank=True)
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="programs", verbose_name=_("authority")
+    )
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    benefits_zh = models.TextField(_("benefits (Chinese)"), blank=True)
+    benefits_en = models.TextField(_("benefits (English)"), blank=True)
+    contact_zh = models.CharField(_("local contact (Chinese)"), max_length=200, blank=True)
+    contact_en = models.CharField(_("local contact (English)"), max_length=200, blank=True)
+
+    source_publication = models.CharField(_("source publication"), max_length=200)
+    source_date = models.DateField(_("source date"), null=True, blank=True)
+    source_url = models.URLField(_("source URL"), blank=True)
+    source_file = models.CharField(
+        _("source file"), max_length=200, blank=True, help_text=_("Seed file holding the text.")
+    )
+
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    deadline = models.DateField(
+        _("deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Last day for applicants to submit, inclusive, in the program's time zone."),
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone_name]
+    )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown to firms and used for reminders.")
+    )
+
+    priority_sectors = models.ManyToManyField(
+        Sector,
+        through="ProgramSector",
+        related_name="programs",
+        blank=True,
+        verbose_name=_("priority sectors"),
+    )
+    sector_policy = models.CharField(
+        _("sector policy"),
+        max_length=20,
+        choices=SectorPolicy.choices,
+        default=SectorPolicy.PRIORITY,
+    )
+    sector_clause = models.TextField(_("sector clause"), blank=True)
+    max_co_builders = models.PositiveSmallIntegerField(
+        _("maximum co-building units"),
+        null=True,
+        blank=True,
+        help_text=_("Empty means no limit."),
+    )
+    co_builder_clause = models.TextField(_("co-builder clause"), blank=True)
+    preferred_partnership = models.CharField(
+        _("preferred partnership"),
+        max_length=30,
+        choices=Partnership.choices,
+        default=Partnership.NONE,
+        blank=True,
+    )
+    partnership_clause = models.TextField(_("partnership clause"), blank=True)
+    eligible_kinds = models.JSONField(
+        _("eligible organization kinds"),
+        default=list,
+        blank=True,
+        help_text=_("Empty means every kind may apply."),
+    )
+    kinds_clause = models.TextField(_("organization kind clause"), blank=True)
+    regions = models.ManyToManyField(
+        Region,
+        related_name="programs",
+        blank=True,
+        verbose_name=_("eligible regions"),
+        help_text=_("The applicant must be in one of these; empty means anywhere."),
+    )
+    region_clause = models.TextField(_("region clause"), blank=True)
+    deadline_clause = models.TextField(_("deadline clause"), blank=True)
+    reminder_days = models.JSONField(
+        _("reminder lead days"),
+        default=default_reminder_days,
+        help_text=_("Days before each deadline when trackers get an email."),
+    )
+    send_hour = models.PositiveSmallIntegerField(
+        _("reminder send hour"), default=9, help_text=_("Local hour (0–23) when reminders go out.")
+    )
+    cloned_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="later_editions",
+        verbose_name=_("previous edition"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Row fields only: sectors, milestones and checklist rows are not versioned.
+    history = HistoricalRecords()
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "slug"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True)
+                | Q(deadline__isnull=True)
+                | Q(deadline__gte=models.F("opens_on")),
+                name="tracker_program_deadline_after_opening",
+                violation_error_code="deadline_before_opening",
+                violation_error_message=_("The deadline must not be before the opening date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_published=False)
+                | Q(opens_on__isnull=False, deadline__isnull=False),
+                name="tracker_program_published_has_dates",
+                violation_error_code="published_without_dates",
+                violation_error_message=_(
+                    "A published program needs both an opening date and a deadline."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(send_hour__lte=23), name="tracker_program_send_hour_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if isinstance(self.reminder_days, list):
+            self.reminder_days = sorted(set(self.reminder_days), reverse=True)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.sync_deadline_milestone()
+
+    def clean(self):
+        errors = {}
+        if self.opens_on and self.deadline and self.deadline < self.opens_on:
+            errors["deadline"] = ValidationError(
+                _("The deadline (%(deadline)s) must not be before the opening date (%(opens)s)."),
+                code="deadline_before_opening",
+                params={"deadline": self.deadline, "opens": self.opens_on},
+            )
+        if self.is_published:
+            for name in ("opens_on", "deadline"):
+                if getattr(self, name) is None:
+                    errors[name] = ValidationError(
+                        _("A published program needs this date; set it or unpublish."),
+                        code="required_when_published",
+                    )
+        kinds = set(OrganizationKind.values)
+        if not isinstance(self.eligible_kinds, list) or not set(self.eligible_kinds) <= kinds:
+            errors["eligible_kinds"] = ValidationError(
+                _("Choose organization kinds from: %(kinds)s."),
+                code="eligible_kinds",
+                params={"kinds": ", ".join(sorted(kinds))},
+            )
+        if not isinstance(self.reminder_days, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 365
+            for d in self.reminder_days
+        ):
+            errors["reminder_days"] = ValidationError(
+                _("Reminder lead days must be whole numbers from 0 to %(limit)d."),
+                code="reminder_days",
+                params={"limit": 365},
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def title(self):
+        return localized(self, "title")
+
+    @property
+    def short_name(self):
+        return localized(self, "short_name") or self.title
+
+    @property
+    def summary(self):
+        return localized(self, "summary")
+
+    @property
+    def benefits(self):
+        return localized(self, "benefits")
+
+    @property
+    def contact(self):
+        return localized(self, "contact")
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def local_today(self, now=None):
+        """Today in the program's time zone (see `local_date`)."""
+        return local_date(self.timezone, now)
+
+    def days_left(self, today=None):
+        """Whole days until the deadline day: 0 on the deadline day itself, negative after."""
+        if self.deadline is None:
+            return None
+        return (self.deadline - (today or self.local_today())).days
+
+    def status_on(self, today=None):
+        today = today or self.local_today()
+        if self.opens_on is None or self.deadline is None:
+            return self.Status.DRAFT
+        if today < self.opens_on:
+            return self.Status.UPCOMING
+        if today > self.deadline:
+            return self.Status.CLOSED
+        if self.days_left(today) <= CLOSING_SOON_DAYS:
+            return self.Status.CLOSING
+        return self.Status.OPEN
+
+    def takes_applications(self, now=None):
+        return self.status_on(self.local_today(now)) in TAKING_APPLICATIONS
+
+    def sync_deadline_milestone(self):
+        """Keep the applicant-deadline milestone equal to `deadline`.
+
+        Reminders and the timeline read milestones only; the deadline lives on the program too
+        because lists, filters and the opening-date constraint need it in the same row.
+        """
+        if self.deadline is None:
+            self.milestones.filter(kind=Milestone.Kind.DEADLINE).delete()
+            return
+        milestone = self.milestones.filter(kind=Milestone.Kind.DEADLINE).first()
+        if milestone is None:
+            Milestone.objects.create(
+                program=self,
+                kind=Milestone.Kind.DEADLINE,
+                title_zh="申报材料截止",
+                title_en="Application materials due",
+                due_on=self.deadline,
+                audience=Milestone.Audience.APPLICANT,
+            )
+        elif milestone.due_on != self.deadline:
+            milestone.due_on = self.deadline
+            milestone.save()
+
+    def sectors_in_order(self):
+        return [ps.sector for ps in self.program_sectors.select_related("sector")]
+
+    @cached_property
+    def applicant_stages(self):
+        """Dated steps for applicants besides the deadline; the deadline rule's prefetch fills
+        it for many programs at once."""
+        return [
+            m
+            for m in self.milestones.all()
+            if m.kind == Milestone.Kind.STAGE and m.audience == Milestone.Audience.APPLICANT
+        ]
+
+    @preloadable
+    def priority_sector_ids(self):
+        """What the sector rule reads."""
+        return frozenset(ps.sector_id for ps in self.program_sectors.all())
+
+    @preloadable
+    def eligible_regions(self):
+        """What the region rule reads."""
+        return list(self.regions.all())
+
+
+
+TAKING_APPLICATIONS = [Program.Status.OPEN, Program.Status.CLOSING]
+
+
+class ProgramSector(models.Model):
+    """A priority sector of a program, in the order the notice lists them."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="program_sectors")
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="program_sectors", verbose_name=_("sector")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("priority sector")
+        verbose_name_plural = _("priority sectors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "sector"],
+                name="tracker_programsector_once",
+                violation_error_message=_("This sector is already listed for the program."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.sector)
+
+

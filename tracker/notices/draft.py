@@ -1,0 +1,191 @@
+"""A draft program read from a notice: each field with the sentence it came from."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import Authority, ChecklistItem, Milestone, Program, Sector
+from tracker.services.programs import set_priority_sectors
+
+
+class NoticeError(ValueError):
+    """The text cannot be read as a notice; the message says why, for the administrator."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """An extracted value and the sentence of the notice it was read from."""
+
+    value: object
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Stage:
+    due_on: datetime.date
+    audience: str
+    title: str
+    time: str = ""
+
+
+@dataclass(frozen=True)
+class SectorMatch:
+    name: str
+    sector: object = None  # a Sector, or None for a sector the taxonomy lacks (proposed as new)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A checklist entry: a material to submit or an attestation to make."""
+
+    title: str
+    kind: str
+    joint_only: bool
+
+
+@dataclass
+class Taxonomy:
+    sectors: list
+    authorities: list
+
+    @classmethod
+    def from_db(cls):
+        return cls(list(Sector.objects.all()), list(Authority.objects.all()))
+
+
+# The fields the review page lists, in order; a missing one is shown as not found.
+FIELD_LABELS = {
+    "title": _("title"),
+    "short_name": _("short name"),
+    "authority": _("issuing authority"),
+    "year": _("year"),
+    "opens_on": _("opening date"),
+    "deadline": _("applicant deadline"),
+    "stages": _("other stages"),
+    "sectors": _("priority sectors"),
+    "sector_policy": _("sector policy"),
+    "max_co_builders": _("maximum co-building units"),
+    "preferred_partnership": _("preferred partnership"),
+    "benefits": _("benefits"),
+    "checklist": _("materials and attestations"),
+}
+
+
+@dataclass
+class Draft:
+    article: str
+    title: Found | None = None
+    short_name: Found | None = None
+    authority: Found | None = None
+    year: Found | None = None
+    opens_on: Found | None = None
+    deadline: Found | None = None
+    stages: list = field(default_factory=list)
+    sectors: Found | None = None
+    sector_policy: Found | None = None
+    max_co_builders: Found | None = None
+    preferred_partnership: Found | None = None
+    benefits: Found | None = None
+    checklist: list = field(default_factory=list)
+
+    @property
+    def missing(self):
+        return [name for name in FIELD_LABELS if not getattr(self, name)]
+
+    @property
+    def new_sectors(self):
+        return [m.name for m in self.sectors.value if m.sector is None] if self.sectors else []
+
+    def rows(self):
+        """(label, [(shown value, source sentence, note)]) per field, for the review page."""
+        return [(label, [
+            (self._shown(name, found.value), found.source, found.note)
+            for found in self._found(name)
+        ]) for name, label in FIELD_LABELS.items()]
+
+    def _found(self, name):
+        value = getattr(self, name)
+        return value if isinstance(value, list) else [value] if value else []
+
+    @staticmethod
+    def _shown(name, value):
+        if name == "stages":
+            audience = Milestone.Audience(value.audience).label
+            return f"{value.due_on} {value.time} · {audience} · {value.title}".replace("  ", " ")
+        if name == "sectors":
+            new = _("new")
+            return "、".join(m.name if m.sector else f"{m.name}（{new}）" for m in value)
+        if name == "sector_policy":
+            return Program.SectorPolicy(value).label
+        if name == "preferred_partnership":
+            return Program.Partnership(value).label
+        if name == "checklist":
+            parts = [value.title, ChecklistItem.Kind(value.kind).label]
+            if value.joint_only:
+                parts.append(str(_("joint applications only")))
+            return " · ".join(str(p) for p in parts)
+        return str(value)
+
+    @transaction.atomic
+    def save_as_program(self, *, title_zh, year, slug, authority, source_publication,
+                        new_sector_codes=None):
+        """Create the unpublished Program with its sectors, stages and checklist.
+
+        Title and year are the administrator's (prefilled from the draft). `new_sector_codes`
+        maps a proposed sector name to the code the administrator gave it; proposed sectors
+        without a code are left out.
+        """
+        new_sector_codes = new_sector_codes or {}
+        program = Program(
+            slug=slug,
+            authority=authority,
+            source_publication=source_publication,
+            is_published=False,
+            year=year,
+            title_zh=title_zh,
+            short_name_zh=_value(self.short_name, ""),
+            opens_on=_value(self.opens_on),
+            deadline=_value(self.deadline),
+            deadline_clause=_source(self.deadline),
+            max_co_builders=_value(self.max_co_builders),
+            co_builder_clause=_source(self.max_co_builders),
+            preferred_partnership=_value(self.preferred_partnership, ""),
+            partnership_clause=_source(self.preferred_partnership),
+            sector_clause=_source(self.sectors),
+            sector_policy=_value(self.sector_policy, Program.SectorPolicy.PRIORITY),
+            benefits_zh=_value(self.benefits, ""),
+        )
+        program.full_clean()
+        program.save()
+        sectors = []
+        for match in self.sectors.value if self.sectors else []:
+            if match.sector is not None:
+                sectors.append(match.sector)
+            elif new_sector_codes.get(match.name):
+                sector = Sector(code=new_sector_codes[match.name], name_zh=match.name)
+                sector.full_clean()
+                sector.save()
+                sectors.append(sector)
+        set_priority_sectors(program, sectors)
+        Milestone.objects.bulk_create(
+            Milestone(program=program, title_zh=s.value.title[:200], due_on=s.value.due_on,
+                      audience=s.value.audience)
+            for s in self.stages
+        )
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(program=program, position=i, title_zh=e.value.title[:300],
+                          kind=e.value.kind, joint_only=e.value.joint_only, citation=e.source)
+            for i, e in enumerate(self.checklist, start=1)
+        )
+        return program
+
+
+def _value(found, default=None):
+    return found.value if found else default
+
+
+def _source(found):
+    return found.source if found else ""

@@ -1,0 +1,220 @@
+"""Reminder emails: subject, plain text and HTML from templates, plus an .ics of the date.
+
+Everything is rendered in the reader's language; dates are the program's local dates.
+
+`ReminderMails` writes the mails of one claimed batch. Readers of the same milestone and lead
+who read the same language and still lack the same checklist items get the same mail but for
+their address and unsubscribe token, so each such group is rendered once, with TOKEN where the
+token goes. The templates are given nothing of the reader, so one reader's link, address or
+checklist cannot end up in another reader's mail.
+"""
+
+from collections import defaultdict
+from email.utils import formatdate, make_msgid
+from functools import cached_property
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
+from django.core.mail.utils import DNS_NAME
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+from tracker.models import ChecklistTick, CoBuilder, Reminder, checklist_progress
+from tracker.notifications import calendars
+from tracker.notifications.tokens import unsubscribe_token
+
+TEMPLATES = "tracker/emails/reminder"
+SUBJECT_TITLE_LIMIT = 80
+# Stands in for the reader's signed unsubscribe token in a group's rendering. Like the real
+# tokens (URL-safe base64 and colons) it is made of characters that neither reverse(), HTML
+# escaping nor 7bit/8bit MIME changes, so a plain replace() puts the reader's token in.
+TOKEN = "unsubscribe-token-3f9c2e71"
+
+
+def header_text(value, limit=SUBJECT_TITLE_LIMIT):
+    """A title fit for a header: one line (a newline would raise BadHeaderError), bounded."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def open_items(reminders):
+    """{application id: the required checklist items it has not ticked yet}, two queries for
+    the whole batch. The checklist is read through `milestone.program` (an application's
+    reminders are about its own program's milestones), which the claim prefetches."""
+    ids = {reminder.application_id for reminder in reminders if reminder.application_id}
+    ticked = defaultdict(set)
+    for application_id, item_id in ChecklistTick.objects.filter(
+        application__in=ids
+    ).values_list("application", "item"):
+        ticked[application_id].add(item_id)
+    joint = set(CoBuilder.objects.filter(application__in=ids).values_list("application", flat=True))
+    return {
+        reminder.application_id: tuple(
+            checklist_progress(
+                reminder.milestone.program.checklist_items.all(),
+                ticked[reminder.application_id],
+                joint=reminder.application_id in joint,
+            )[1]
+        )
+        for reminder in reminders
+        if reminder.application_id
+    }
+
+
+def previous_due_dates(reminders):
+    """For the change notices among `reminders`: {reminder id: the date its reader was last
+    told}, from the outbox itself, in one query."""
+    notices = [reminder for reminder in reminders if reminder.is_change_notice]
+    if not notices:
+        return {}
+    told = defaultdict(list)
+    sent = Reminder.objects.filter(
+        status=Reminder.Status.SENT,
+        recipient_key__in={notice.recipient_key for notice in notices},
+        milestone__in={notice.milestone_id for notice in notices},
+    ).order_by("-version", "-sent_at")
+    for key, milestone, version, due_on in sent.values_list(
+        "recipient_key", "milestone", "version", "due_on"
+    ):
+        told[key, milestone].append((version, due_on))
+    return {
+        notice.pk: next(
+            (due_on for version, due_on in told[notice.recipient_key, notice.milestone_id]
+             if version < notice.version),
+            None,
+        )
+        for notice in notices
+    }
+
+
+def unsubscribe_url(token):
+    return settings.SITE_URL + reverse("tracker:unsubscribe", args=[token])
+
+
+def reader_headers(reminder, url):
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "X-Reminder-Key": (
+            f"{reminder.recipient_key}:{reminder.milestone_id}:"
+            f"{reminder.lead_days}:v{reminder.version}"
+        ),
+    }
+
+
+class ReminderMails:
+    """The mails of one claimed batch, each group rendered once (see the module docstring)."""
+
+    def __init__(self, reminders):
+        self._open_items = open_items(reminders)
+        self._previous_due_on = previous_due_dates(reminders)
+        self._url = unsubscribe_url(TOKEN)
+        self._groups = {}
+        self._calendars = {}
+
+    def message(self, reminder, connection=None):
+        """`reminder` as a Django message, for any mail backend."""
+        token = unsubscribe_token(reminder.recipient_key)
+        headers = reader_headers(reminder, self._url.replace(TOKEN, token))
+        return self._group(reminder).message(token, [reminder.reader.email], headers, connection)
+
+    def sendmail_args(self, reminder):
+        """`reminder` as (from, [to], bytes) for smtplib's sendmail(), or None when its group
+        cannot be spliced: the group's message serialised once by Django, the reader's token
+        put in and the reader's headers put in front (headers may come in any order)."""
+        shared = self._group(reminder).serialized
+        if shared is None:
+            return None
+        token = unsubscribe_token(reminder.recipient_key)
+        to = sanitize_address(reminder.reader.email, settings.DEFAULT_CHARSET)
+        headers = {
+            "To": to,
+            "Date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+            "Message-ID": make_msgid(domain=DNS_NAME),
+            **reader_headers(reminder, self._url.replace(TOKEN, token)),
+        }
+        # Every value is one ASCII line (sanitize_address() encodes the address and refuses
+        # newlines), so the header lines need no encoding or folding; encode() would refuse
+        # anything else.
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items()).encode("ascii")
+        return self._sender, [to], head + shared.replace(TOKEN.encode(), token.encode())
+
+    @cached_property
+    def _sender(self):
+        return sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
+
+    def _group(self, reminder):
+        language = reminder.reader.language
+        items = self._open_items.get(reminder.application_id, ())
+        previous_due_on = self._previous_due_on.get(reminder.pk)
+        key = (reminder.milestone_id, reminder.lead_days, language, items, previous_due_on)
+        if key not in self._groups:
+            self._groups[key] = self._render(reminder, language, items, previous_due_on)
+        return self._groups[key]
+
+    def _calendar(self, milestone, language):
+        key = (milestone.pk, language)
+        if key not in self._calendars:
+            self._calendars[key] = calendars.calendar(milestone.program.title, [milestone])
+        return self._calendars[key]
+
+    def _render(self, reminder, language, items, previous_due_on):
+        milestone = reminder.milestone
+        program = milestone.program
+        with translation.override(language):
+            ctx = {
+                "is_change_notice": reminder.is_change_notice,
+                "program": program,
+                "program_title": header_text(program.title),
+                "program_name": header_text(program.short_name),
+                "milestone": milestone,
+                "days_left": (milestone.due_on - program.local_today()).days,
+                "timezone_name": program.timezone,
+                "previous_due_on": previous_due_on,
+                "open_items": items,
+                "unsubscribe_url": self._url,
+            }
+            return _Group(
+                subject=header_text(render_to_string(f"{TEMPLATES}-subject.txt", ctx), limit=200),
+                text=render_to_string(f"{TEMPLATES}-body.txt", ctx),
+                html=render_to_string(f"{TEMPLATES}-body.html", ctx),
+                attachment=(f"{program.slug}-{milestone.pk}.ics",
+                            self._calendar(milestone, language), "text/calendar"),
+            )
+
+
+class _Group:
+    """One rendering, shared by the readers of a group; TOKEN stands for each reader's token."""
+
+    def __init__(self, subject, text, html, attachment):
+        self.subject, self.text, self.html, self.attachment = subject, text, html, attachment
+
+    def message(self, token, to=(), headers=None, connection=None):
+        message = EmailMultiAlternatives(
+            self.subject,
+            self.text.replace(TOKEN, token),
+            to=list(to),
+            connection=connection,
+            headers={
+                # RFC 8058: mail clients may POST to the link without asking the reader.
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                **(headers or {}),
+            },
+        )
+        message.attach_alternative(self.html.replace(TOKEN, escape(token)), "text/html")
+        message.attach(*self.attachment)
+        return message
+
+    @cached_property
+    def serialized(self):
+        """The message without To, Date, Message-ID or the reader's headers, as Django
+        serialises it for SMTP, with TOKEN in it; None unless every part carrying TOKEN went out
+        as written (Django quotes-printable a text with a line over 998 bytes)."""
+        mime = self.message(TOKEN).message()
+        del mime["Date"]
+        del mime["Message-ID"]
+        data = mime.as_bytes(linesep="\r\n")
+        unchanged = data.count(TOKEN.encode()) == self.text.count(TOKEN) + self.html.count(TOKEN)
+        return data if unchanged and b"quoted-printable" not in data else None

@@ -1,0 +1,249 @@
+"""Planning the outbox: insert the reminder rows now due, retire the ones made moot.
+
+Safe to run twice, late, or on several clusters at once: rows are inserted against the unique
+key `tracker_reminder_once`, so a rerun inserts nothing. The query count is fixed: it grows with
+neither the readers nor the programs.
+"""
+
+import datetime
+import logging
+
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from tracker.models import Application, Milestone, Reminder
+
+logger = logging.getLogger(__name__)
+
+TRACKING = [Application.Status.INTERESTED, Application.Status.PREPARING]
+
+# A reader still wants mail about a row's milestone: an application contact who has not
+# unsubscribed and whose application is still being prepared, or a live subscription to that
+# milestone's audience.
+READER_STILL_WANTS = (
+    Q(subscription=None, contact__unsubscribed_at=None, application__status__in=TRACKING)
+    | Q(
+        contact=None,
+        subscription__unsubscribed_at=None,
+        subscription__audience=F("milestone__audience"),
+    )
+)
+
+
+def horizon(now):
+    """Any time zone's local date is within a day of UTC's: older dates are past everywhere."""
+    return now.astimezone(datetime.timezone.utc).date() - datetime.timedelta(days=1)
+
+
+def send_day(program, now):
+    """The local date whose reminders may go out: until the send hour it is still yesterday."""
+    local = timezone.localtime(now, program.tzinfo)
+    if local.hour < program.send_hour:
+        return local.date() - datetime.timedelta(days=1)
+    return local.date()
+
+
+def latest_crossed_lead(reminder_days, days_left):
+    """The smallest lead that is not below the days left, or None (date past, or no lead yet).
+
+    A reader who starts tracking 3 days before the date gets the 3-day mail, not five at once.
+    """
+    if days_left < 0:
+        return None
+    crossed = [lead for lead in reminder_days if lead >= days_left]
+    return min(crossed) if crossed else None
+
+
+def due_leads(now):
+    """{milestone id: lead days} for the published milestones due a mail now, and the ids of
+    milestones whose date has passed locally.
+
+    One query; the choice is made per milestone in Python because each program has its own
+    time zone, send hour and lead list. The rows are locked (in id order, so without deadlock)
+    to make concurrent planners on PostgreSQL take turns instead of racing through the same
+    updates; on SQLite the IMMEDIATE transaction already serialises them.
+    """
+    due, past = {}, []
+    milestones = Milestone.objects.filter(program__is_published=True, due_on__gte=horizon(now))
+    locked = milestones.select_related("program").select_for_update(of=("self",))
+    for milestone in locked.order_by("pk"):
+        program = milestone.program
+        if milestone.due_on < program.local_today(now):
+            past.append(milestone.pk)
+            continue
+        days_left = (milestone.due_on - send_day(program, now)).days
+        lead = latest_crossed_lead(program.reminder_days, days_left)
+        if lead is not None:
+            due[milestone.pk] = lead
+    return due, past
+
+
+@transaction.atomic
+def plan(now=None):
+    """Insert the rows now due, then retire the pending rows they (or events) made moot.
+
+    Returns the number of rows inserted. The query count is fixed: it grows with neither the
+    readers nor the programs.
+    """
+    now = now or timezone.now()
+    due, past = due_leads(now)
+    inserted = _insert(_lead_rows(due, now)) + _insert(_change_notice_rows(past, now))
+    _retire(now, past)
+    if inserted:
+        logger.info("Planned %d reminders", inserted)
+    return inserted
+
+
+def _retire(now, past):
+    pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
+    # The date moved: these were about the old date (the new version gets its own rows).
+    # Kept rather than deleted so the admin shows why they never went out.
+    pending.filter(version__lt=F("milestone__version")).update(status=Reminder.Status.SUPERSEDED)
+    # After downtime a 7-day row may still be pending when the 3-day row is planned, and a
+    # change notice already carries everything a lead mail planned with it would say.
+    later = Reminder.objects.filter(
+        recipient_key=OuterRef("recipient_key"),
+        milestone=OuterRef("milestone"),
+        version=OuterRef("version"),
+        status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING, Reminder.Status.SENT],
+    )
+    pending.filter(lead_days__gte=0).filter(
+        Exists(later.filter(lead_days__gte=0, lead_days__lt=OuterRef("lead_days")))
+        | Exists(
+            later.filter(
+                lead_days=Reminder.CHANGE_NOTICE, created_at__gte=OuterRef("created_at")
+            )
+        )
+    ).update(status=Reminder.Status.SUPERSEDED)
+    pending.filter(
+        ~READER_STILL_WANTS
+        | Q(milestone__program__is_published=False)
+        | Q(milestone__in=past)
+        | Q(milestone__due_on__lt=horizon(now))
+    ).update(status=Reminder.Status.CANCELLED)
+
+
+def _lead_rows(due, now):
+    """The (reader, milestone, lead, version) rows due now: one SELECT per kind of reader."""
+    if not due:
+        return []
+    lead = Case(
+        *[When(pk=pk, then=Value(days)) for pk, days in due.items()], output_field=IntegerField()
+    )
+    milestones = Milestone.objects.filter(pk__in=due).order_by()
+    common = {"milestone_id": F("pk"), "lead_days": lead, "version": F("version"),
+              "due_on": F("due_on")}
+    contact = "program__applications__organization__contacts__pk"
+    applicants = milestones.filter(
+        audience=Milestone.Audience.APPLICANT,
+        program__applications__status__in=TRACKING,
+        program__applications__organization__contacts__isnull=False,
+        program__applications__organization__contacts__unsubscribed_at=None,
+    )
+    subscribers = milestones.filter(
+        program__subscriptions__audience=F("audience"),
+        program__subscriptions__unsubscribed_at=None,
+    )
+    return [
+        _outbox_row(
+            applicants,
+            now,
+            **common,
+            application_id=F("program__applications__pk"),
+            contact_id=F(contact),
+            subscription_id=_NULL_ID,
+            recipient_key=_key("c", contact),
+        ),
+        _outbox_row(
+            subscribers,
+            now,
+            **common,
+            application_id=_NULL_ID,
+            contact_id=_NULL_ID,
+            subscription_id=F("program__subscriptions__pk"),
+            recipient_key=_key("s", "program__subscriptions__pk"),
+        ),
+    ]
+
+
+def _change_notice_rows(past, now):
+    """One notice per reader who was mailed an older date of a milestone still ahead."""
+    told_old_date = Reminder.objects.filter(
+        READER_STILL_WANTS,
+        status=Reminder.Status.SENT,
+        version__lt=F("milestone__version"),
+        milestone__program__is_published=True,
+        milestone__due_on__gte=horizon(now),
+    ).exclude(milestone__in=past)
+    rows = _outbox_row(
+        told_old_date.order_by(),
+        now,
+        milestone_id=F("milestone"),
+        lead_days=Value(Reminder.CHANGE_NOTICE),
+        version=F("milestone__version"),
+        due_on=F("milestone__due_on"),
+        application_id=F("application"),
+        contact_id=F("contact"),
+        subscription_id=F("subscription"),
+        recipient_key=F("recipient_key"),
+    )
+    return [rows.distinct()]
+
+
+_NULL_ID = Cast(Value(None), BigIntegerField())
+# Annotation names may not shadow the queried model's fields; _insert() strips the prefix.
+_ALIAS = "outbox_"
+
+
+def _key(prefix, path):
+    return Concat(Value(prefix), Cast(path, CharField()), output_field=CharField())
+
+
+def _outbox_row(queryset, now, **columns):
+    """`queryset` as SELECT rows shaped like the outbox table, a fresh pending row each."""
+    columns.update(
+        status=Value(Reminder.Status.PENDING.value),
+        attempts=Value(0),
+        next_attempt_at=Value(now),
+        last_error=Value(""),
+        created_at=Value(now),
+    )
+    return queryset.values(**{_ALIAS + name: value for name, value in columns.items()})
+
+
+def _insert(querysets):
+    """INSERT … SELECT each queryset into the outbox, skipping rows the unique key already has.
+
+    Why not bulk_create(ignore_conflicts=True): it round-trips every row through Python, and on
+    SQLite (999 parameters per statement) needs one INSERT per ~70 rows, so its query count
+    grows with the readers. ON CONFLICT DO NOTHING (SQLite >= 3.24 and PostgreSQL) skips only
+    unique-key conflicts, where SQLite's INSERT OR IGNORE would also swallow a broken CHECK.
+    SQLite needs a WHERE in the SELECT to parse the ON CONFLICT; every query here has one.
+    """
+    inserted = 0
+    for queryset in querysets:
+        compiler = queryset.query.get_compiler(connection=connection)
+        select_sql, params = compiler.as_sql()
+        columns = [alias.removeprefix(_ALIAS) for _, _, alias in compiler.select]
+        sql = "INSERT INTO {table} ({columns}) {select} ON CONFLICT DO NOTHING".format(
+            table=connection.ops.quote_name(Reminder._meta.db_table),
+            columns=", ".join(map(connection.ops.quote_name, columns)),
+            select=select_sql,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            inserted += max(cursor.rowcount, 0)
+    return inserted

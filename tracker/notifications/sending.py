@@ -1,0 +1,205 @@
+"""Sending the outbox: claim due rows, hand them one at a time to a channel, record the result.
+
+`send_due()` is the sweep the django-q2 schedule triggers; it is safe to run twice, late, or on
+several clusters at once. What holds, exactly:
+- A row is delivered only by the sender whose conditional UPDATE moved it from *pending* to
+  *sending* under its claim token, and it is marked *sent* right after the channel accepted it.
+- Only the row being handed to the channel is ever in *sending*. A claim *reserves* a batch:
+  the rows stay pending, carry the sender's token, and their next attempt moves `reservation()`
+  ahead so no other sender takes them. Each row moves to sending in the same commit that
+  records how the previous row went. A sender killed mid-batch leaves at most one row in
+  sending (maybe delivered: flagged stuck after the lease, for a person to decide); the rest of
+  its batch falls due again by itself when the reservation runs out.
+"""
+
+import datetime
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from tracker.models import Reminder
+from tracker.notifications.channels.base import PermanentFailure
+from tracker.notifications.channels.email import EmailChannel
+from tracker.notifications.planning import plan
+
+logger = logging.getLogger(__name__)
+
+CLAIM_ORDER = ["next_attempt_at", "id"]
+SENDING_RELATED = ["contact", "subscription"]
+# Prefetched rather than joined so that a batch holds one instance of each milestone, program
+# and checklist: a channel renders once per milestone, not once per row.
+SENDING_PREFETCH = ["milestone__program__checklist_items"]
+# A sweep stops sending after this long, so that even with one last message waiting out
+# EMAIL_TIMEOUT it ends within Q_CLUSTER["timeout"]; the next sweep picks up the rest.
+SWEEP_SECONDS = 60
+
+
+def reservation():
+    """How long a claimed batch stays its sender's: a whole sweep and one message waiting out
+    EMAIL_TIMEOUT, so a live sender keeps its batch. Were it to run out all the same, another
+    sender could take the rest, and each row would still go out once: the move to sending is
+    conditional on the token."""
+    return datetime.timedelta(seconds=SWEEP_SECONDS + (settings.EMAIL_TIMEOUT or 0))
+
+
+def claim(limit, now=None):
+    """Reserve up to `limit` due rows under a fresh claim token; returns them in claim order.
+
+    On PostgreSQL, SKIP LOCKED lets concurrent senders take disjoint batches without waiting.
+    SQLite has no row locks (select_for_update is a no-op there), but our IMMEDIATE
+    transactions take the write lock up front, so claims run one after another. Either way the
+    UPDATE only takes rows still due, so a row another sender reserved in between is not ours.
+    """
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.due(now)
+            .order_by(*CLAIM_ORDER)
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)[:limit]
+        )
+        Reminder.objects.filter(id__in=ids).due(now).update(
+            claim_token=token, next_attempt_at=now + reservation()
+        )
+    order = {pk: position for position, pk in enumerate(ids)}
+    claimed = Reminder.objects.filter(id__in=ids, claim_token=token, status=Reminder.Status.PENDING)
+    batch = list(claimed.select_related(*SENDING_RELATED).prefetch_related(*SENDING_PREFETCH))
+    return sorted(batch, key=lambda reminder: order[reminder.pk])
+
+
+def due_for_sending(now):
+    """The rows the next claims would take, in that order (for the dry run)."""
+    due = Reminder.objects.due(now).select_related(*SENDING_RELATED)
+    return due.prefetch_related(*SENDING_PREFETCH).order_by(*CLAIM_ORDER)
+
+
+class _Outcome:
+    """How a row went, to be written in the next commit (with the next row's hand-over)."""
+
+    def __init__(self, reminder, current, **fields):
+        self.reminder, self.current, self.fields = reminder, current, fields
+
+    def save(self):
+        Reminder.objects.filter(
+            pk=self.reminder.pk, claim_token=self.reminder.claim_token, status=self.current
+        ).update(**self.fields)
+
+
+def _sent(reminder):
+    return _Outcome(
+        reminder, Reminder.Status.SENDING,
+        status=Reminder.Status.SENT, sent_at=timezone.now(), last_error="",
+    )
+
+
+def _failed(reminder, exc, current=Reminder.Status.SENDING):
+    """Back to pending with backoff, or failed for good after the last attempt or a permanent
+    refusal. `current`: the row's status now (pending when it was never handed over)."""
+    logger.warning("Reminder %s failed: %r", reminder.pk, exc)
+    permanent = isinstance(exc, PermanentFailure)
+    gave_up = permanent or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS
+    return _Outcome(
+        reminder, current,
+        status=Reminder.Status.FAILED if gave_up else Reminder.Status.PENDING,
+        attempts=reminder.attempts,
+        next_attempt_at=timezone.now() + reminder.backoff(),
+        last_error=(str(exc) if permanent else f"{type(exc).__name__}: {exc}")[:2000],
+    )
+
+
+def _hand_over(reminder, outcome):
+    """One commit: record the previous row's `outcome`, then move `reminder` from pending to
+    sending. False if it is no longer ours (its reservation ran out and another sender took
+    it, or planning retired it meanwhile)."""
+    with transaction.atomic():
+        if outcome is not None:
+            outcome.save()
+        moved = Reminder.objects.filter(
+            pk=reminder.pk, claim_token=reminder.claim_token, status=Reminder.Status.PENDING
+        ).update(status=Reminder.Status.SENDING, claimed_at=timezone.now(),
+                 attempts=F("attempts") + 1)
+    if moved:
+        reminder.attempts += 1
+    return bool(moved)
+
+
+def deliver(batch, until=None, channel=None):
+    """Send a claimed batch through `channel` (email by default), one row at a time.
+
+    Past `until` (a time.monotonic() value) the rest of the batch is handed back: a slow server
+    must not keep the sweep running into the task timeout, where the worker would be killed.
+    Returns (sent, failed) counts.
+    """
+    channel = channel or EmailChannel()
+    channel.prepare(batch)
+    try:
+        channel.open()
+    except Exception as exc:  # the medium is down: the whole batch waits for its next attempt
+        for reminder in batch:
+            reminder.attempts += 1
+            _failed(reminder, exc, current=Reminder.Status.PENDING).save()
+        return 0, len(batch)
+    sent = failed = 0
+    outcome = None
+    try:
+        for index, reminder in enumerate(batch):
+            if until is not None and time.monotonic() > until:
+                release(batch[index:])
+                break
+            handed_over = _hand_over(reminder, outcome)
+            outcome = None
+            if not handed_over:
+                continue
+            try:
+                channel.send(reminder)
+            except Exception as exc:  # a refusal, a dropped connection or a bad template
+                outcome = _failed(reminder, exc)
+                failed += 1
+                channel.reset()
+                continue
+            outcome = _sent(reminder)
+            sent += 1
+    finally:
+        if outcome is not None:
+            outcome.save()
+        channel.close()
+    return sent, failed
+
+
+def release(batch):
+    """Hand reserved rows that were never handed over back to the queue, due as they were
+    when claimed."""
+    Reminder.objects.filter(
+        pk__in=[r.pk for r in batch],
+        claim_token=batch[0].claim_token,
+        status=Reminder.Status.PENDING,
+    ).update(claim_token=None, next_attempt_at=F("next_attempt_at") - reservation())
+
+
+def send_due(now=None):
+    """The sweep: plan, then claim and deliver batches until none is due or time is up."""
+    now = now or timezone.now()
+    totals = {"planned": plan(now), "sent": 0, "failed": 0}
+    until = time.monotonic() + SWEEP_SECONDS
+    while time.monotonic() < until:
+        batch = claim(settings.REMINDER_BATCH_SIZE, now)
+        if not batch:
+            break
+        sent, failed = deliver(batch, until)
+        totals["sent"] += sent
+        totals["failed"] += failed
+    return totals
+
+
+def retry_now(queryset, now=None):
+    """Queue failed rows again, and stuck ones once a person has checked they never went out."""
+    now = now or timezone.now()
+    return queryset.filter(Q(status=Reminder.Status.FAILED) | Reminder.stuck_q(now)).update(
+        status=Reminder.Status.PENDING, attempts=0, next_attempt_at=now, claim_token=None
+    )

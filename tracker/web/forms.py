@@ -1,0 +1,146 @@
+"""The forms firms and visitors fill: program filters, the self-check and the dashboard actions."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tracker.eligibility import Profile
+from tracker.models import Authority, Organization, OrganizationKind, Region, Sector
+from tracker.selectors.organizations import trackable_organizations
+
+MAX_PARTNERS = 50
+
+
+class ProgramFilterForm(forms.Form):
+    STATUSES = [
+        ("", _("Open and closing soon")),
+        ("upcoming", _("Upcoming")),
+        ("closed", _("Closed")),
+        ("all", _("All")),
+    ]
+
+    status = forms.ChoiceField(label=_("Status"), choices=STATUSES, required=False)
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.all(), required=False,
+        empty_label=_("Any sector"),
+    )
+    authority = forms.ModelChoiceField(
+        label=_("Issuing authority"), queryset=Authority.objects.all(), required=False,
+        empty_label=_("Any authority"),
+    )
+
+
+class SelfCheckForm(forms.Form):
+    """The anonymous "policy calculator": every field may stay empty (then it is *unknown*)."""
+
+    kind = forms.ChoiceField(
+        label=_("Your organization is"),
+        choices=[("", _("— not given —")), *OrganizationKind.choices],
+        required=False,
+    )
+    region = forms.ModelChoiceField(
+        label=_("Registered in"), queryset=Region.objects.all(), required=False,
+        empty_label=_("— not given —"),
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Your sectors"), queryset=Sector.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    partner_count = forms.IntegerField(
+        label=_("Number of co-building partners"),
+        min_value=0,
+        max_value=MAX_PARTNERS,
+        required=False,
+        error_messages={
+            "min_value": _("The number of partners cannot be negative."),
+            "max_value": _("The number of partners must be at most %(limit_value)s."),
+        },
+    )
+    partner_kinds = forms.MultipleChoiceField(
+        label=_("Your partners are"), choices=OrganizationKind.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("partner_count") == 0 and data.get("partner_kinds"):
+            self.add_error(
+                "partner_kinds", _("You gave partner kinds but 0 partners: give the number.")
+            )
+        return data
+
+    def profile(self):
+        data = self.cleaned_data
+        count = data["partner_count"]
+        if data["partner_kinds"]:
+            partner_kinds = frozenset(data["partner_kinds"])
+        else:
+            # "No partners" tells us their kinds too; a count without kinds does not.
+            partner_kinds = frozenset() if count == 0 else None
+        return Profile(
+            kind=data["kind"] or None,
+            region=data["region"],
+            sectors=frozenset(data["sectors"]) or None,
+            partner_kinds=partner_kinds,
+            co_builder_count=count,
+        )
+
+
+class TrackForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects)
+
+    def __init__(self, *args, user, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = trackable_organizations(user, program)
+
+
+class ChecklistForm(forms.Form):
+    items = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={
+            "invalid_choice": _("Those items are not on this program's checklist."),
+            "invalid_pk_value": _("Those items are not on this program's checklist."),
+        },
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = application.program.checklist_items.all()
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        error_messages={
+            "invalid_choice": _("Choose one of the statuses offered for this application.")
+        },
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s.value, s.label) for s in application.next_statuses]
+
+
+class CoBuilderForm(forms.Form):
+    partner = forms.CharField(
+        label=_("Partner organization"),
+        max_length=200,
+        help_text=_("Its exact name or unified social credit code."),
+    )
+
+    def clean_partner(self):
+        text = self.cleaned_data["partner"].strip()
+        matches = list(
+            Organization.objects.filter(
+                Q(name_zh=text) | Q(name_en__iexact=text) | Q(credit_code=text.upper())
+            )[:2]
+        )
+        if len(matches) != 1:
+            raise ValidationError(
+                _("No single organization is named “%(text)s”: give its exact name or code."),
+                code="partner_not_found",
+                params={"text": text},
+            )
+        return matches[0]

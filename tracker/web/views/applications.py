@@ -1,0 +1,89 @@
+"""The firm's own pages: the dashboard, one application, and the actions on it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracker.selectors.applications import application_for, card, dashboard_cards
+from tracker.selectors.organizations import member_organizations
+from tracker.services import applications as services
+from tracker.web.forms import ChecklistForm, CoBuilderForm, StatusForm
+from tracker.web.views.responses import back_to_dashboard
+
+
+@login_required
+def dashboard(request):
+    ctx = {
+        "cards": dashboard_cards(request.user),
+        "organizations": member_organizations(request.user),
+    }
+    return render(request, "tracker/dashboard.html", ctx)
+
+
+@login_required
+def application_detail(request, pk):
+    ctx = {"card": card(application_for(request.user, pk))}
+    return render(request, "tracker/application.html", ctx)
+
+
+def _run(request, form, action, success):
+    """Run `action(cleaned_data)` if the form is valid; the form's or the service's validation
+    errors become a message on the page we return to (nothing is written then)."""
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        action(form.cleaned_data)
+        messages.success(request, success)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+
+
+@login_required
+@require_POST
+def application_ticks(request, pk):
+    application = application_for(request.user, pk)
+    form = ChecklistForm(request.POST, application=application)
+    _run(
+        request, form,
+        lambda data: services.set_ticked_items(application, data["items"], request.user),
+        _("Checklist saved."),
+    )
+    return back_to_dashboard(application)
+
+
+@login_required
+@require_POST
+def application_status(request, pk):
+    application = application_for(request.user, pk)
+    form = StatusForm(request.POST, application=application)
+    _run(
+        request, form,
+        lambda data: services.change_status(application, data["status"]),
+        _("Status changed."),
+    )
+    return back_to_dashboard(application)
+
+
+@login_required
+@require_POST
+def co_builder_add(request, pk):
+    application = application_for(request.user, pk)
+    form = CoBuilderForm(request.POST)
+    _run(
+        request, form,
+        lambda data: services.add_co_builder(application, data["partner"]),
+        _("Co-building unit added."),
+    )
+    return back_to_dashboard(application)
+
+
+@login_required
+@require_POST
+def co_builder_remove(request, pk, co_builder_pk):
+    application = application_for(request.user, pk)
+    services.remove_co_builder(get_object_or_404(application.co_builders, pk=co_builder_pk))
+    messages.success(request, _("Co-building unit removed."))
+    return back_to_dashboard(application)
