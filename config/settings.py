@@ -185,6 +185,9 @@ REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
 # The wait after a first failed attempt; it doubles with each further failure.
 REMINDER_BACKOFF_SECONDS = env.int("REMINDER_BACKOFF_SECONDS", default=300)
+# How long one sweep may send before it leaves the rest to the next; with EMAIL_TIMEOUT it is
+# also how long a batch stays reserved for a sender that may have died.
+REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

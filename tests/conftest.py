@@ -1,6 +1,7 @@
 """Shared fixtures: the seed data and the personas most tests need, real SMTP servers, and
 live django-q2 clusters."""
 
+import asyncio
 import contextlib
 import datetime
 import email
@@ -145,19 +146,23 @@ logging.getLogger("mail.log").setLevel(logging.WARNING)
 class SmtpServer:
     """aiosmtpd on 127.0.0.1, keeping every message it accepts (parsed) in `messages`.
 
-    With `greylist_percent`, the first delivery of that share of reminder keys is refused with
+    `seconds_per_message` slows each DATA reply down, like a busy relay. With
+    `greylist_percent`, the first delivery of that share of reminder keys is refused with
     a temporary failure, as a greylisting server does; a later attempt is accepted. The choice
     hangs on the key alone, so it does not depend on which sender tries first.
     """
 
-    def __init__(self, port, greylist_percent=0):
+    def __init__(self, port, greylist_percent=0, seconds_per_message=0):
         self.port = port
         self.messages = []
         self.greylist_percent = greylist_percent
+        self.seconds_per_message = seconds_per_message
         self.refused = []
         self.controller = None
 
     async def handle_DATA(self, server, session, envelope):
+        if self.seconds_per_message:
+            await asyncio.sleep(self.seconds_per_message)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         key = message["X-Reminder-Key"]
         greylisted = key and zlib.crc32(key.encode()) % 100 < self.greylist_percent
@@ -301,3 +306,52 @@ def qcluster(request, transactional_db):
     yield start
     for cluster in clusters:
         cluster.stop()
+
+
+# --- A live multi-process web server ------------------------------------------------------------
+def wait_for_port(port, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@pytest.fixture
+def web_server(request, transactional_db):
+    """gunicorn with `workers` processes serving the test database, as deployed; its URL.
+
+    Several worker processes, unlike Django's one-process live_server: a guarantee that holds
+    under concurrency must hold across processes, each with its own database connection.
+    """
+    ARTIFACTS.mkdir(exist_ok=True)
+    servers = []
+
+    def start(workers=4):
+        port = free_port()
+        log_path = ARTIFACTS / f"{request.node.name}-gunicorn.log"
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.test_settings",
+            "DATABASE_URL": cluster_database_url(),
+        }
+        with open(log_path, "w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers),
+                 "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+                cwd=settings.BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        servers.append(process)
+        wait_for_port(port)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for process in servers:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)

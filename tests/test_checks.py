@@ -39,3 +39,8 @@ def test_each_queue_pitfall_is_reported(settings, change, expected):
     conf = {**GOOD_QUEUE, **change}
     settings.Q_CLUSTER = {k: v for k, v in conf.items() if v is not None}
     assert ids(check_task_queue(None)) == [expected]
+
+
+def test_a_sweep_that_could_outlast_the_task_timeout_is_a_warning(settings):
+    settings.REMINDER_SWEEP_SECONDS = 110
+    assert "tracker.W005" in ids(check_email(None))

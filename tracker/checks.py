@@ -22,7 +22,15 @@ def check_email(app_configs, **kwargs):
             id="tracker.W001",
         ))
     timeout = settings.EMAIL_TIMEOUT
-    if timeout is None or timeout >= settings.Q_CLUSTER.get("timeout", 60):
+    task_timeout = settings.Q_CLUSTER.get("timeout", 60)
+    if timeout is not None and settings.REMINDER_SWEEP_SECONDS + timeout >= task_timeout:
+        problems.append(Warning(
+            "REMINDER_SWEEP_SECONDS + EMAIL_TIMEOUT must stay below Q_CLUSTER['timeout'], or a "
+            "sweep is killed mid-batch by the task timeout.",
+            hint="Keep the sweep at 60 s or less with a 20 s EMAIL_TIMEOUT.",
+            id="tracker.W005",
+        ))
+    if timeout is None or timeout >= task_timeout:
         problems.append(Warning(
             "EMAIL_TIMEOUT must be set and below Q_CLUSTER['timeout'], or a stuck SMTP "
             "server blocks a worker until the task is killed.",

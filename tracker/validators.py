@@ -1,5 +1,7 @@
 """Validation of the unified social credit code (统一社会信用代码, GB 32100-2015)."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,12 @@ CREDIT_CODE_LENGTH = 18
 REGISTRATION_AUTHORITIES = "123456789ANY"
 # Weight of position i is 3**i mod 31.
 CREDIT_CODE_WEIGHTS = [pow(3, i, 31) for i in range(CREDIT_CODE_LENGTH - 1)]
+
+
+def normalize_credit_code(value):
+    """The code as it must be stored: without surrounding spaces, in capitals, full-width
+    characters (typed with a Chinese input method: ９１３５…) made half-width."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
 
 
 def credit_code_check_character(first17):

@@ -379,9 +379,9 @@ def test_a_batch_out_of_time_hands_the_unsent_rest_back_and_a_later_sweep_sends_
     class SlowChannel(EmailChannel):
         def send(self, reminder):
             super().send(reminder)
-            clock[0] += sending.SWEEP_SECONDS
+            clock[0] += sending.sweep_seconds()
 
-    assert sending.deliver(batch, until=sending.SWEEP_SECONDS / 2, channel=SlowChannel()) == (
+    assert sending.deliver(batch, until=sending.sweep_seconds() / 2, channel=SlowChannel()) == (
         1, 0
     )
     assert len(mail.outbox) == 1

@@ -195,3 +195,19 @@ def test_queries_stay_bounded_whatever_the_number_of_applications(
         response = firm.get("/my/")
 
     assert len(response.context["cards"]) == count + 1  # and the seed application
+
+
+def test_an_item_id_too_large_for_the_database_is_an_error_message(firm, application):
+    response = firm.post(
+        f"/my/applications/{application.pk}/ticks/",
+        {"items": ["99999999999999999999999"]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Those items are not on this program&#x27;s checklist." in response.content.decode()
+    assert not ChecklistTick.objects.filter(application=application).exists()
+
+
+def test_an_application_id_too_large_for_the_database_is_not_found(firm, application):
+    assert firm.get("/my/applications/99999999999999999999999/").status_code == 404

@@ -115,3 +115,11 @@ def test_later_pages_keep_the_answers(english_client, db, call_open):
         v.program.slug for v in verdicts(response)[20:]
     ]
     assert "kind=enterprise&amp;page=1" in response.content.decode()
+
+
+def test_a_sector_id_too_large_for_the_database_is_a_form_error(english_client, seeded, call_open):
+    response = english_client.get("/check/", {"sectors": "99999999999999999999999"})
+
+    assert response.status_code == 200
+    assert "sectors" in response.context["form"].errors
+    assert response.context["page"] is None

@@ -6,6 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.admin.forms import BoundedIdsMixin
 from tracker.admin.spreadsheets import SpreadsheetAdmin
 from tracker.interchange.resources import ApplicationResource
 from tracker.models import Application, ChecklistItem, ChecklistTick, CoBuilder
@@ -25,6 +26,8 @@ class CoBuilderFormSet(BaseInlineFormSet):
             if f.has_changed() and not self._should_delete_form(f)
         )
         if application.pk is None:
+            if application.program_id is None:
+                return  # no (valid) program chosen: its field shows the error
             limit = application.program.max_co_builders
             if limit is not None and adding > limit:
                 raise co_builder_limit_error(limit, adding)
@@ -34,14 +37,14 @@ class CoBuilderFormSet(BaseInlineFormSet):
         lock_and_check_co_builders(application.pk, adding=adding, keeping_existing=kept)
 
 
-class CoBuilderInline(admin.TabularInline):
+class CoBuilderInline(BoundedIdsMixin, admin.TabularInline):
     model = CoBuilder
     formset = CoBuilderFormSet
     extra = 0
     autocomplete_fields = ["organization"]
 
 
-class ChecklistTickInline(admin.TabularInline):
+class ChecklistTickInline(BoundedIdsMixin, admin.TabularInline):
     model = ChecklistTick
     extra = 0
     fields = ["item", "ticked_by", "ticked_at"]
@@ -63,7 +66,7 @@ class ChecklistTickInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin, SpreadsheetAdmin):
+class ApplicationAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
     resource_classes = [ApplicationResource]
     list_display = ["organization", "program", "status", "co_builder_count", "updated_at"]
     list_filter = ["status", "program"]

@@ -3,10 +3,41 @@
 import hashlib
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tracker import ids
 from tracker.models import Authority, OrganizationKind, default_reminder_days
+
+
+class IdsOnlyAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete widget, re-rendering a posted choice only if it can be an id.
+
+    Django's widget looks the posted values up as they are: text, or a number out of the id
+    range on SQLite, made the form page a 500 where the field already reports the error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        ids_only = [v for v in value if str(v).isdigit() and ids.fits(v)]
+        return super().optgroups(name, ids_only, attr)
+
+
+class BoundedIdsMixin:
+    """For ModelAdmins and inlines: posted ids out of range or not numbers are form errors,
+    never a 500, in autocomplete selects and many-to-many choices (regions, sectors)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                IdsOnlyAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ids.ModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class IntegerListField(forms.CharField):

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.admin.forms import BoundedIdsMixin
 from tracker.admin.spreadsheets import SpreadsheetAdmin
 from tracker.interchange.resources import OrganizationResource
 from tracker.models import Contact, Membership, Organization
@@ -13,14 +14,14 @@ class ContactInline(admin.TabularInline):
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(BoundedIdsMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin, SpreadsheetAdmin):
+class OrganizationAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
     resource_classes = [OrganizationResource]
     list_display = ["name_zh", "name_en", "kind", "credit_code", "region", "is_demo"]
     list_filter = ["kind", "region", "is_demo", "sectors"]

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import eligibility
-from tracker.admin.forms import ProgramAdminForm
+from tracker.admin.forms import BoundedIdsMixin, ProgramAdminForm
 from tracker.admin.impact_preview import impact_preview
 from tracker.admin.paste_notice import paste_notice
 from tracker.admin.spreadsheets import SpreadsheetAdmin
@@ -35,7 +35,7 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProgramSectorInline(admin.TabularInline):
+class ProgramSectorInline(BoundedIdsMixin, admin.TabularInline):
     model = ProgramSector
     extra = 0
     autocomplete_fields = ["sector"]
@@ -68,7 +68,7 @@ class ChecklistItemInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin, SpreadsheetAdmin):
+class ProgramAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
     resource_classes = [ProgramResource]
     change_list_template = "admin/tracker/program/change_list.html"
     # Judges each tracked application before and after an edit of the rules (impact preview);

@@ -22,6 +22,7 @@ from tracker.models import (
     Sector,
 )
 from tracker.services.programs import set_priority_sectors
+from tracker.validators import normalize_credit_code
 
 LIST_SEPARATOR = "|"
 
@@ -53,7 +54,7 @@ class OrganizationWidget(NaturalKeyWidget):
 
     def get_instance_by_lookup_fields(self, value, row, **kwargs):
         value = str(value).strip()
-        by_code = Organization.objects.filter(credit_code=value.upper()).first()
+        by_code = Organization.objects.filter(credit_code=normalize_credit_code(value)).first()
         return by_code or Organization.objects.get(name_zh=value)
 
     def render(self, value, obj=None, **kwargs):
@@ -185,7 +186,7 @@ class OrganizationResource(TrackerResource):
         import_id_fields = ["name_zh"]
 
     def get_instance(self, instance_loader, row):
-        code = str(row.get("credit_code") or "").strip().upper()
+        code = normalize_credit_code(str(row.get("credit_code") or ""))
         by_code = Organization.objects.filter(credit_code=code).first() if code else None
         return by_code or Organization.objects.filter(name_zh=row.get("name_zh")).first()
 

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from tracker.models.catalog import Region, Sector
 from tracker.models.translated import localized
-from tracker.validators import validate_credit_code
+from tracker.validators import normalize_credit_code, validate_credit_code
 
 
 class OrganizationKind(models.TextChoices):
@@ -18,6 +18,15 @@ class OrganizationKind(models.TextChoices):
     UNIVERSITY = "university", _("University")
     RESEARCH_INSTITUTE = "research_institute", _("Research institution")
     OTHER = "other", _("Other")
+
+
+class CreditCodeField(models.CharField):
+    """A unified social credit code, normalised before it is validated: model validation runs
+    the field's validators before `Model.clean()`, so a lower-case or full-width code typed in
+    a form, a spreadsheet or a seed file would otherwise be refused although valid."""
+
+    def to_python(self, value):
+        return normalize_credit_code(super().to_python(value))
 
 
 def new_calendar_token():
@@ -38,7 +47,7 @@ class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    credit_code = models.CharField(
+    credit_code = CreditCodeField(
         _("unified social credit code"),
         max_length=18,
         blank=True,
@@ -94,9 +103,6 @@ class Organization(models.Model):
     @property
     def name(self):
         return localized(self, "name")
-
-    def clean(self):
-        self.credit_code = self.credit_code.strip().upper()
 
 
 class Contact(models.Model):

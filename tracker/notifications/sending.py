@@ -34,9 +34,12 @@ SENDING_RELATED = ["contact", "subscription"]
 # Prefetched rather than joined so that a batch holds one instance of each milestone, program
 # and checklist: a channel renders once per milestone, not once per row.
 SENDING_PREFETCH = ["milestone__program__checklist_items"]
-# A sweep stops sending after this long, so that even with one last message waiting out
-# EMAIL_TIMEOUT it ends within Q_CLUSTER["timeout"]; the next sweep picks up the rest.
-SWEEP_SECONDS = 60
+
+def sweep_seconds():
+    """A sweep stops sending after this long (REMINDER_SWEEP_SECONDS), so that even with one
+    last message waiting out EMAIL_TIMEOUT it ends within Q_CLUSTER["timeout"] (a system check
+    says so); the next sweep picks up the rest."""
+    return settings.REMINDER_SWEEP_SECONDS
 
 
 def reservation():
@@ -44,7 +47,7 @@ def reservation():
     EMAIL_TIMEOUT, so a live sender keeps its batch. Were it to run out all the same, another
     sender could take the rest, and each row would still go out once: the move to sending is
     conditional on the token."""
-    return datetime.timedelta(seconds=SWEEP_SECONDS + (settings.EMAIL_TIMEOUT or 0))
+    return datetime.timedelta(seconds=sweep_seconds() + (settings.EMAIL_TIMEOUT or 0))
 
 
 def claim(limit, now=None):
@@ -186,7 +189,7 @@ def send_due(now=None):
     """The sweep: plan, then claim and deliver batches until none is due or time is up."""
     now = now or timezone.now()
     totals = {"planned": plan(now), "sent": 0, "failed": 0}
-    until = time.monotonic() + SWEEP_SECONDS
+    until = time.monotonic() + sweep_seconds()
     while time.monotonic() < until:
         batch = claim(settings.REMINDER_BATCH_SIZE, now)
         if not batch:

@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tracker import ids
 from tracker.eligibility import Profile
 from tracker.models import Authority, Organization, OrganizationKind, Region, Sector
 from tracker.selectors.organizations import trackable_organizations
+from tracker.validators import normalize_credit_code
 
 MAX_PARTNERS = 50
 
@@ -43,7 +45,7 @@ class SelfCheckForm(forms.Form):
         label=_("Registered in"), queryset=Region.objects.all(), required=False,
         empty_label=_("— not given —"),
     )
-    sectors = forms.ModelMultipleChoiceField(
+    sectors = ids.ModelMultipleChoiceField(
         label=_("Your sectors"), queryset=Sector.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -96,7 +98,7 @@ class TrackForm(forms.Form):
 
 
 class ChecklistForm(forms.Form):
-    items = forms.ModelMultipleChoiceField(
+    items = ids.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         error_messages={
@@ -134,7 +136,9 @@ class CoBuilderForm(forms.Form):
         text = self.cleaned_data["partner"].strip()
         matches = list(
             Organization.objects.filter(
-                Q(name_zh=text) | Q(name_en__iexact=text) | Q(credit_code=text.upper())
+                Q(name_zh=text)
+                | Q(name_en__iexact=text)
+                | Q(credit_code=normalize_credit_code(text))
             )[:2]
         )
         if len(matches) != 1:

@@ -1,0 +1,61 @@
+import pytest
+from django.urls import reverse
+
+from tests.admin.formsets import application_post, management
+from tracker.models import Application, Organization, OrganizationKind
+
+
+@pytest.fixture
+def liugang_application(liugang, pilot_base):
+    return Application.objects.get(organization=liugang, program=pilot_base)
+
+
+def universities(n):
+    return [
+        Organization.objects.create(name_zh=f"大学{i}", kind=OrganizationKind.UNIVERSITY)
+        for i in range(n)
+    ]
+
+
+def test_a_sixth_co_builder_in_the_admin_is_refused_naming_5(admin_client, liugang_application):
+    url = reverse("admin:tracker_application_change", args=[liugang_application.pk])
+    response = admin_client.post(url, application_post(liugang_application, universities(4)))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "最多 5 个" in page
+    assert liugang_application.co_builders.count() == 2
+
+
+def test_co_builders_up_to_the_limit_are_saved_in_the_admin(admin_client, liugang_application):
+    url = reverse("admin:tracker_application_change", args=[liugang_application.pk])
+    response = admin_client.post(url, application_post(liugang_application, universities(3)))
+    assert response.status_code == 302
+    assert liugang_application.co_builders.count() == 5
+
+
+def test_the_lead_cannot_be_added_as_its_own_co_builder_in_the_admin(
+    admin_client, liugang_application, liugang
+):
+    url = reverse("admin:tracker_application_change", args=[liugang_application.pk])
+    response = admin_client.post(url, application_post(liugang_application, [liugang]))
+    assert response.status_code == 200
+    assert "牵头单位不能同时作为自己的联合共建单位" in response.content.decode()
+
+
+@pytest.mark.parametrize("program", ["", "not-an-id", "99999999999999999999999"])
+def test_adding_an_application_without_a_valid_program_is_a_form_error(
+    admin_client, liugang, program
+):
+    data = {
+        "organization": liugang.pk,
+        "program": program,
+        "status": "interested",
+        **management("co_builders", 1, 0),
+        "co_builders-0-organization": Organization.objects.exclude(pk=liugang.pk).first().pk,
+        **management("ticks", 0, 0),
+    }
+    count = Application.objects.count()
+    response = admin_client.post(reverse("admin:tracker_application_add"), data)
+    assert response.status_code == 200
+    assert "program" in response.context["adminform"].form.errors
+    assert Application.objects.count() == count

@@ -1,0 +1,76 @@
+import pytest
+from django.urls import reverse
+
+from tests.admin.formsets import management
+from tracker.models import Organization
+
+
+def test_a_bad_credit_code_is_a_form_error_naming_the_field(admin_client, seeded):
+    response = admin_client.post(
+        reverse("admin:tracker_organization_add"),
+        {
+            "kind": "enterprise",
+            "name_zh": "测试公司",
+            "credit_code": "91350100M000100Y44",
+            **management("contacts", 0, 0),
+            **management("memberships", 0, 0),
+        },
+    )
+    assert response.status_code == 200
+    assert "校验码" in response.content.decode()
+    assert not Organization.objects.filter(name_zh="测试公司").exists()
+
+
+def test_organizations_are_found_by_credit_code(admin_client, seeded):
+    Organization.objects.create(
+        name_zh="测试公司", kind="enterprise", credit_code="91350100M000100Y43"
+    )
+    response = admin_client.get(
+        reverse("admin:tracker_organization_changelist"), {"q": "91350100M000100Y43"}
+    )
+    assert "测试公司" in response.content.decode()
+
+
+def organization_form(**fields):
+    return {
+        "kind": "enterprise",
+        "name_zh": "测试公司",
+        **fields,
+        **management("contacts", 0, 0),
+        **management("memberships", 0, 0),
+    }
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["91350100m000100y43", "  91350100M000100Y43 ", "９１３５０１００Ｍ０００１００Ｙ４３"],
+    ids=["lower-case", "spaces", "full-width"],
+)
+def test_a_valid_credit_code_typed_otherwise_is_stored_normalised(admin_client, seeded, typed):
+    response = admin_client.post(
+        reverse("admin:tracker_organization_add"), organization_form(credit_code=typed)
+    )
+    assert response.status_code == 302
+    assert Organization.objects.get(name_zh="测试公司").credit_code == "91350100M000100Y43"
+
+
+def test_a_normalised_code_is_still_refused_as_a_duplicate(admin_client, seeded):
+    Organization.objects.create(
+        name_zh="先有公司", kind="enterprise", credit_code="91350100M000100Y43"
+    )
+    response = admin_client.post(
+        reverse("admin:tracker_organization_add"),
+        organization_form(credit_code="91350100m000100y43"),
+    )
+    assert response.status_code == 200
+    assert not Organization.objects.filter(name_zh="测试公司").exists()
+
+
+def test_a_sector_id_too_large_for_the_database_is_a_form_error(admin_client, seeded):
+    response = admin_client.post(
+        reverse("admin:tracker_organization_add"),
+        organization_form(sectors=["99999999999999999999999"]),
+    )
+    assert response.status_code == 200
+    assert "sectors" in response.context["adminform"].form.errors
+    assert not Organization.objects.filter(name_zh="测试公司").exists()
