@@ -1,0 +1,88 @@
+"""Spreadsheet import and export through the admin pages, as an administrator uses them."""
+
+import pytest
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.messages import ERROR, SUCCESS
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tracker.interchange.resources import ProgramResource
+from tracker.models import Program, Sector
+
+# The format choices follow SpreadsheetAdmin.formats: CSV, then XLSX.
+CSV, XLSX = "0", "1"
+
+
+@pytest.fixture(autouse=True)
+def english(admin_client):
+    """Messages are asserted in English, whatever the site's default language."""
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def preview(admin_client, model, content, name="sectors.csv", fmt=CSV):
+    upload = SimpleUploadedFile(name, content)
+    return admin_client.post(
+        reverse(f"admin:tracker_{model}_import"), {"import_file": upload, "format": fmt}
+    )
+
+
+def confirm(admin_client, model, previewed):
+    """Press "Confirm import" on a preview page, following the redirect if there is one."""
+    form = previewed.context["confirm_form"]
+    url = reverse(f"admin:tracker_{model}_process_import")
+    return admin_client.post(url, form.initial, follow=True)
+
+
+def messages_of(response):
+    return [(m.level, str(m)) for m in response.context["messages"]]
+
+
+# --- Confirming a preview whose rows have since become invalid ---------------------------------
+
+
+def test_a_row_that_fails_only_on_confirmation_is_reported_and_nothing_is_imported(
+    admin_client, seeded
+):
+    content = (
+        "code,name_zh,name_en\n"
+        "aerospace,航空航天,Space flight\n"
+        "quantum-information,量子信息,Quantum information\n"
+    ).encode()
+    previewed = preview(admin_client, "sector", content)
+    assert not previewed.context["result"].has_validation_errors()
+    # Someone adds the same Chinese name between the preview and the confirmation.
+    Sector.objects.create(code="quantum", name_zh="量子信息")
+    log_entries = LogEntry.objects.count()
+
+    response = confirm(admin_client, "sector", previewed)
+
+    assert response.status_code == 200
+    levels = [level for level, _text in messages_of(response)]
+    assert SUCCESS not in levels and ERROR in levels
+    [invalid] = response.context["result"].invalid_rows
+    assert invalid.number == 2
+    assert list(invalid.field_specific_errors) == ["name_zh"]
+    html = response.content.decode()
+    assert "Sector with this Name (Chinese) already exists." in html
+    assert f'href="{reverse("admin:tracker_sector_import")}"' in html
+    assert Sector.objects.get(code="aerospace").name_en == "Aerospace"
+    assert not Sector.objects.filter(code="quantum-information").exists()
+    assert LogEntry.objects.count() == log_entries
+
+
+def test_a_program_whose_authority_was_renamed_after_the_preview_is_not_imported(
+    admin_client, pilot_base
+):
+    rows = ProgramResource().export()
+    rows.append([(rows.dict[0] | {"slug": "next-2026", "year": "2026"})[h] for h in rows.headers])
+    previewed = preview(admin_client, "program", rows.export("csv").encode(), "programs.csv")
+    pilot_base.authority.name_zh = "自治区科技厅（已更名）"
+    pilot_base.authority.save()
+
+    response = confirm(admin_client, "program", previewed)
+
+    assert SUCCESS not in [level for level, _text in messages_of(response)]
+    assert [row.number for row in response.context["result"].invalid_rows] == [1, 2]
+    assert "Nothing named “广西壮族自治区科学技术厅” exists." in response.content.decode()
+    assert not Program.objects.filter(slug="next-2026").exists()
