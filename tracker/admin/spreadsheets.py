@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
+
+from tracker.interchange.formats import CSV, XLSX
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin):
