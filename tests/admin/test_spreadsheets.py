@@ -171,3 +171,38 @@ def test_an_undated_program_exports_to_xlsx_with_empty_cells_and_imports_back(
     confirm(admin_client, "program", previewed)
     pilot_base.refresh_from_db()
     assert (pilot_base.deadline, pilot_base.max_co_builders) == (None, None)
+
+
+# --- Encodings of imported CSV files -------------------------------------------------------------
+
+NEW_SECTORS = (
+    "code,name_zh,name_en\r\n"
+    "quantum-information,量子信息,Quantum information\r\n"
+    "marine-economy,海洋经济,Marine economy\r\n"
+)
+
+
+def test_a_gbk_csv_saved_by_excel_imports_with_its_chinese_names(admin_client, seeded):
+    previewed = preview(admin_client, "sector", NEW_SECTORS.encode("gbk"))
+    assert previewed.context["result"].totals["new"] == 2
+    response = confirm(admin_client, "sector", previewed)
+    assert SUCCESS in [level for level, _text in messages_of(response)]
+    names = Sector.objects.filter(code__in=["quantum-information", "marine-economy"])
+    assert sorted(names.values_list("name_zh", flat=True)) == ["海洋经济", "量子信息"]
+
+
+def test_a_utf8_csv_with_a_byte_order_mark_imports_too(admin_client, seeded):
+    previewed = preview(admin_client, "sector", NEW_SECTORS.encode("utf-8-sig"))
+    confirm(admin_client, "sector", previewed)
+    assert Sector.objects.get(code="quantum-information").name_zh == "量子信息"
+
+
+def test_a_file_in_no_accepted_encoding_is_refused_with_a_message(admin_client, seeded):
+    response = preview(admin_client, "sector", b"code,name_zh\r\nx,\xff\xfe\x80\x81\xff\r\n")
+    assert response.status_code == 200
+    assert response.context["form"].errors["import_file"] == [
+        "File to import: this file could not be read as text. CSV files are accepted in "
+        "UTF-8 (with or without BOM) or GBK/GB18030 encoding."
+    ]
+    assert "confirm_form" not in response.context
+    assert not Sector.objects.filter(code="x").exists()

@@ -5,13 +5,23 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
-from tracker.interchange.formats import CSV, XLSX
+from tracker.interchange.formats import CSV, XLSX, UndecodableFile
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin):
     """Import (previewed as a dry run, then all rows or none) and export as CSV or XLSX."""
 
     formats = [CSV, XLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if not isinstance(e, UndecodableFile):
+            return super().add_data_read_fail_error_to_form(form, e)
+        # The accepted encodings are tracker.interchange.formats.ENCODINGS.
+        message = _(
+            "%(field)s: this file could not be read as text. CSV files are accepted in UTF-8 "
+            "(with or without BOM) or GBK/GB18030 encoding."
+        ) % {"field": form.fields["import_file"].label}
+        form.add_error("import_file", message)
 
     def process_result(self, result, request):
         if not (result.has_errors() or result.has_validation_errors()):

@@ -1,10 +1,28 @@
 """The file formats the admin imports and exports: django-import-export's CSV and XLSX, adapted to
-texts that a spreadsheet would run as formulae.
+files made by Excel on Chinese Windows and to texts that a spreadsheet would run as formulae.
 
 Each keeps its library name and title ("csv", "xlsx"), which the admin's format choice shows.
 """
 
 from import_export.formats import base_formats
+
+# Tried in order. UTF-8 comes first: GB18030 would also accept some UTF-8 byte sequences, as the
+# wrong characters. "utf-8-sig" drops the byte order mark Excel writes for "CSV UTF-8".
+# GB18030 is a superset of GBK, what Excel writes for plain "CSV" on Chinese Windows.
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+class UndecodableFile(ValueError):
+    """The file is text in none of ENCODINGS."""
+
+
+def decode(data):
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UndecodableFile(f"Not text in any of {', '.join(ENCODINGS)}.")
 
 
 class FormulaEscaping:
@@ -34,12 +52,25 @@ class FormulaEscaping:
 
 
 class CSV(FormulaEscaping, base_formats.CSV):
-    """CSV whose exported texts Excel shows as text."""
+    """CSV in UTF-8 (with or without BOM) or GBK/GB18030, whichever the file turns out to be."""
 
     # Excel also runs a CSV cell starting with these (tab and carriage return as OWASP lists
     # them). Every CSV cell is text, so a negative number would be escaped too; no exported
     # column has one.
     other_formula_starts = ("+", "-", "@", "\t", "\r")
+
+    # The admin decodes a text format's upload with one fixed encoding before create_dataset
+    # sees it; declared binary, the file arrives as bytes and decode() picks the encoding.
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = decode(in_stream)
+        return super().create_dataset(in_stream, **kwargs)
 
 
 class XLSX(FormulaEscaping, base_formats.XLSX):
