@@ -150,6 +150,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Spreadsheet import and export -----------------------------------------------------------
+# Program texts come from pasted notices and imported files, so an exported cell may hold
+# "=HYPERLINK(...)" or another formula that Excel would run when the file is opened. The formats
+# in tracker/interchange/formats.py decide how such cells are made inert.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # --- Email ----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # Without a timeout a stuck SMTP server would block a django-q2 worker forever; keep it well

@@ -1,1 +1,2 @@
-"""Data in and out: spreadsheet import/export (`resources`) and the seed files (`seeds`)."""
+"""Data in and out: spreadsheet import/export (`resources`, `formats`) and the seed files
+(`seeds`)."""
