@@ -292,3 +292,15 @@ def test_the_impact_preview_makes_the_same_queries_for_3_or_30_firms(
     with django_assert_max_num_queries(80):
         response = admin_client.post(url, data)
     assert response.templates[0].name == PREVIEW
+
+
+def test_the_impact_previews_back_link_script_carries_the_nonce_from_the_header(
+    admin_client, pilot_base, three_firms, impact_admin
+):
+    response = edit(admin_client, pilot_base, max_co_builders="3")
+
+    assert response.templates[0].name == PREVIEW
+    [nonce] = re.findall(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    html = response.content.decode()
+    assert f'<script nonce="{nonce}">' in html
+    assert "onclick" not in html
