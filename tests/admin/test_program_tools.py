@@ -7,7 +7,9 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from tracker.admin.programs import ProgramAdmin
 from tracker.interchange.resources import ProgramResource
@@ -97,6 +99,101 @@ def test_a_taken_slug_is_a_form_error_and_nothing_is_created(admin_client, seede
     assert response.status_code == 200
     assert "slug" in response.context["create_form"].errors
     assert Program.objects.count() == 1
+
+
+def text_box(html):
+    return re.search(r"<textarea[^>]*>", html).group(0)
+
+
+def test_the_paste_form_states_the_size_limit_and_caps_the_text_box(admin_client, seeded):
+    html = admin_client.get(PASTE_URL).content.decode()
+
+    assert "At most 2.5\xa0MB can be sent at once" in html
+    assert re.search(r'maxlength="(\d+)"', text_box(html))
+
+
+def test_a_full_text_box_of_chinese_still_fits_in_one_request(admin_client, seeded, settings):
+    """The costliest text: every character is 3 UTF-8 bytes, each sent as %XX."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    box = text_box(admin_client.get(PASTE_URL).content.decode())
+    maxlength = int(re.search(r'maxlength="(\d+)"', box).group(1))
+    data = {
+        "csrfmiddlewaretoken": "x" * 64,
+        "text": "通" * maxlength,
+        "_create": "1",
+        "title_zh": "通" * 300,
+        "year": "2025",
+        "slug": "s" * 120,
+        "authority": "1",
+        "source_publication": "通" * 200,
+    }
+    body = urlencode(data)
+
+    assert len(body) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = admin_client.post(PASTE_URL, body, "application/x-www-form-urlencoded")
+    assert response.status_code == 200
+
+
+@pytest.fixture
+def admin_browser(admin_user):
+    """The admin as a browser uses it: CSRF checks on, the token taken from the page."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    html = client.get(PASTE_URL).content.decode()
+    client.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return client
+
+
+def too_big(client, **extra):
+    """Over Django's 2.5 MB, urlencoded as the form sends it: 300,000 Chinese characters are
+    2.7 MB once each of their UTF-8 bytes is sent as %XX."""
+    body = urlencode({"text": "通" * 300_000, "_preview": "1", **extra})
+    return client.post(PASTE_URL, body, "application/x-www-form-urlencoded")
+
+
+def test_a_notice_over_the_size_limit_gets_the_paste_page_back_naming_field_and_limit(
+    admin_browser, seeded
+):
+    admin_browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = too_big(admin_browser, csrfmiddlewaretoken=admin_browser.token)
+
+    assert response.status_code == 413
+    assert response.templates[0].name == "admin/tracker/program/paste_notice.html"
+    [error] = response.context["form"].errors["text"]
+    assert error.startswith("The notice text is larger than 2.5\xa0MB")
+    assert error in response.content.decode()
+    assert response.context["draft"] is None
+
+
+def test_the_size_limit_page_is_in_the_administrators_language(admin_browser, seeded):
+    response = too_big(admin_browser, csrfmiddlewaretoken=admin_browser.token)
+
+    assert response.status_code == 413
+    assert response["Content-Language"] == "zh-hans"
+    assert "粘贴通知" in response.content.decode()
+
+
+def test_a_post_over_the_limit_without_a_csrf_token_only_gets_the_page(admin_browser, seeded):
+    response = too_big(admin_browser)
+
+    assert response.status_code == 413
+    assert Program.objects.count() == 1
+
+
+def test_the_paste_page_still_refuses_a_post_without_a_csrf_token(admin_browser, seeded, page):
+    response = admin_browser.post(PASTE_URL, {"text": page, "_preview": "1"})
+
+    assert response.status_code == 403
+
+
+def test_only_staff_reach_the_size_limit_page(client, firm_user):
+    client.force_login(firm_user)
+
+    response = too_big(client)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
 
 
 def bad_row_csv():
@@ -292,3 +389,15 @@ def test_the_impact_preview_makes_the_same_queries_for_3_or_30_firms(
     with django_assert_max_num_queries(80):
         response = admin_client.post(url, data)
     assert response.templates[0].name == PREVIEW
+
+
+def test_the_impact_previews_back_link_script_carries_the_nonce_from_the_header(
+    admin_client, pilot_base, three_firms, impact_admin
+):
+    response = edit(admin_client, pilot_base, max_co_builders="3")
+
+    assert response.templates[0].name == PREVIEW
+    [nonce] = re.findall(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    html = response.content.decode()
+    assert f'<script nonce="{nonce}">' in html
+    assert "onclick" not in html

@@ -211,3 +211,42 @@ def test_an_item_id_too_large_for_the_database_is_an_error_message(firm, applica
 
 def test_an_application_id_too_large_for_the_database_is_not_found(firm, application):
     assert firm.get("/my/applications/99999999999999999999999/").status_code == 404
+
+
+def cache_directives(response):
+    return {d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()}
+
+
+def test_the_dashboard_and_an_application_page_are_never_stored_by_browsers_or_proxies(
+    firm, application
+):
+    for url in ["/my/", f"/my/applications/{application.pk}/"]:
+        response = firm.get(url)
+        assert response.status_code == 200
+        assert cache_directives(response) == {"private", "no-store"}, url
+
+
+def test_the_login_redirect_of_a_firm_page_is_not_stored_either(english_client, seeded):
+    response = english_client.get("/my/")
+
+    assert response.status_code == 302
+    assert cache_directives(response) == {"private", "no-store"}
+
+
+def test_every_action_on_an_application_redirects_without_being_stored(
+    firm, application, liugang
+):
+    base = f"/my/applications/{application.pk}"
+    item = application.program.checklist_items.first()
+    co_builder = application.co_builders.first()
+    responses = [
+        firm.post(f"{base}/ticks/", {"items": [item.pk]}),
+        firm.post(f"{base}/status/", {"status": "submitted"}),
+        firm.post(f"{base}/co-builders/", {"partner": "东风柳汽"}),
+        firm.post(f"{base}/co-builders/{co_builder.pk}/remove/"),
+        firm.post(f"/my/organizations/{liugang.pk}/calendar-reset/"),
+    ]
+
+    for response in responses:
+        assert response.status_code == 302
+        assert cache_directives(response) == {"private", "no-store"}, response.url

@@ -1,4 +1,5 @@
-"""The one-click unsubscribe page (tracker.web.views.feeds.unsubscribe)."""
+"""The links that carry their own credential (tracker.web.views.feeds): the one-click
+unsubscribe page and the private calendar feed."""
 
 import datetime
 
@@ -77,3 +78,30 @@ def test_it_unsubscribes_a_bureau_subscription(client, pilot_base):
     assert client.post(url_for(subscription)).status_code == 200
     subscription.refresh_from_db()
     assert subscription.unsubscribed_at is not None
+
+
+def cache_directives(response):
+    return {d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()}
+
+
+def test_the_private_calendar_feed_is_never_stored_by_browsers_or_proxies(client, liugang):
+    url = reverse("tracker:organization_calendar", args=[liugang.calendar_token])
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert cache_directives(response) == {"private", "no-store"}
+
+
+def test_every_unsubscribe_page_is_never_stored_by_browsers_or_proxies(client, contact):
+    url = url_for(contact)
+    pages = [
+        client.get(url),  # asks first
+        client.post(url),  # done
+        client.post(url),  # already used
+        client.get(reverse("tracker:unsubscribe", args=["forged"])),  # not valid
+    ]
+
+    assert [page.status_code for page in pages] == [200, 200, 410, 400]
+    for page in pages:
+        assert cache_directives(page) == {"private", "no-store"}

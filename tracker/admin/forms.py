@@ -3,8 +3,11 @@
 import hashlib
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from tracker import ids
@@ -91,6 +94,21 @@ class ProgramAdminForm(forms.ModelForm):
     )
 
 
+# Room the paste form's other fields (CSRF token, the draft's title, source, slug, sector codes)
+# take in a request, at their longest.
+OTHER_FIELDS_ROOM = 16 * 1024
+# The most one character of the text box costs in the urlencoded body the browser sends: a
+# Chinese character is 3 UTF-8 bytes, each sent as %XX.
+BYTES_PER_CHARACTER = 9
+
+
+def request_size_limit():
+    """Django's limit on a request's form data (DATA_UPLOAD_MAX_MEMORY_SIZE) in readable units
+    ("2.5 MB"), or None when there is none."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return None if limit is None else filesizeformat(limit)
+
+
 class NoticeForm(forms.Form):
     # Not required: an empty paste gets the reader's own message, which says what to paste.
     text = forms.CharField(
@@ -102,6 +120,42 @@ class NoticeForm(forms.Form):
             "call is found and read."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is None:
+            return
+        # Sized so that a full box always fits in one request: over the limit Django refuses
+        # the whole request unread, and the paste is lost. Only the browser enforces it, as a
+        # server-side count would see each line break as two characters (CRLF), not one.
+        characters = (limit - OTHER_FIELDS_ROOM) // BYTES_PER_CHARACTER
+        text = self.fields["text"]
+        text.widget.attrs["maxlength"] = characters
+        text.help_text = _(
+            "Paste the whole notice, or a whole newspaper page: the article announcing the call "
+            "is found and read. At most %(size)s can be sent at once, so the box takes up to "
+            "%(characters)s characters."
+        ) % {
+            "size": request_size_limit(),
+            "characters": number_format(characters, force_grouping=True),
+        }
+
+    @classmethod
+    def too_big(cls):
+        """The form for a request over the size limit: its text was never read, so the box is
+        empty, and the error says why."""
+        form = cls(data={})
+        form.add_error(
+            "text",
+            ValidationError(
+                _("The notice text is larger than %(size)s, the most a request may carry, so it "
+                  "was not read. Paste only the article that announces the call."),
+                code="too_big",
+                params={"size": request_size_limit()},
+            ),
+        )
+        return form
 
 
 class DraftProgramForm(forms.Form):

@@ -11,9 +11,10 @@ from tracker.selectors.applications import application_for, card, dashboard_card
 from tracker.selectors.organizations import member_organizations
 from tracker.services import applications as services
 from tracker.web.forms import ChecklistForm, CoBuilderForm, StatusForm
-from tracker.web.views.responses import back_to_dashboard
+from tracker.web.views.responses import back_to_dashboard, private_page
 
 
+@private_page
 @login_required
 def dashboard(request):
     ctx = {
@@ -23,6 +24,7 @@ def dashboard(request):
     return render(request, "tracker/dashboard.html", ctx)
 
 
+@private_page
 @login_required
 def application_detail(request, pk):
     ctx = {"card": card(application_for(request.user, pk))}
@@ -41,6 +43,7 @@ def _run(request, form, action, success):
         messages.error(request, " ".join(exc.messages))
 
 
+@private_page
 @login_required
 @require_POST
 def application_ticks(request, pk):
@@ -54,6 +57,7 @@ def application_ticks(request, pk):
     return back_to_dashboard(application)
 
 
+@private_page
 @login_required
 @require_POST
 def application_status(request, pk):
@@ -67,6 +71,7 @@ def application_status(request, pk):
     return back_to_dashboard(application)
 
 
+@private_page
 @login_required
 @require_POST
 def co_builder_add(request, pk):
@@ -80,6 +85,7 @@ def co_builder_add(request, pk):
     return back_to_dashboard(application)
 
 
+@private_page
 @login_required
 @require_POST
 def co_builder_remove(request, pk, co_builder_pk):

@@ -13,9 +13,10 @@ from tracker.notifications import calendars, tokens
 from tracker.selectors.calendars import organization_milestones
 from tracker.selectors.organizations import member_organizations
 from tracker.services.organizations import reset_calendar_token
-from tracker.web.views.responses import ics_response
+from tracker.web.views.responses import ics_response, private_page
 
 
+@private_page
 def organization_calendar(request, token):
     """A private feed: the token in the address is the credential (calendar apps cannot log
     in), so it is long and random, and owners can reset it from the dashboard."""
@@ -25,6 +26,7 @@ def organization_calendar(request, token):
     return ics_response(body, "deadlines.ics")
 
 
+@private_page
 @login_required
 @require_POST
 def calendar_reset(request, pk):
@@ -35,6 +37,7 @@ def calendar_reset(request, pk):
 
 # The signed token is the credential, so no login and no CSRF token: RFC 8058 one-click POSTs
 # come from mail clients that have neither.
+@private_page
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
