@@ -8,6 +8,7 @@ import icalendar
 import pytest
 import time_machine
 from django.core.mail import BadHeaderError
+from django.core.mail.message import sanitize_address
 from django.test.signals import template_rendered
 
 from tracker.models import (
@@ -240,3 +241,17 @@ def test_each_change_notice_names_the_date_its_own_reader_was_last_told(pilot_ba
     told_liugang, told_colleague = (mails.message(notice).body for notice in notices)
     assert "2025年4月20日" in told_liugang and "2025年4月25日" not in told_liugang
     assert "2025年4月25日" in told_colleague and "2025年4月20日" not in told_colleague
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["firm@example.com", "张三@例子.公司", "Firm <firm@example.com>", "a@b.com\nBcc: x@y.com"],
+)
+def test_an_envelope_address_is_what_djangos_sanitising_makes_of_it(settings, address):
+    try:
+        expected = sanitize_address(address, settings.DEFAULT_CHARSET)
+    except ValueError:
+        with pytest.raises(ValueError):
+            emails.envelope_address(address)
+    else:
+        assert emails.envelope_address(address) == expected
