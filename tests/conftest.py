@@ -90,6 +90,16 @@ def english_client(client):
     return client
 
 
+def make_due_now(program, days_left):
+    """Date `program` so that its deadline is `days_left` days away today and its reminders go
+    out at any hour: a reminder of that lead is due now."""
+    today = program.local_today()
+    program.opens_on = today - datetime.timedelta(days=30)
+    program.deadline = today + datetime.timedelta(days=days_left)
+    program.send_hour = 0
+    program.save()
+
+
 @pytest.fixture
 def add_trackers():
     """Makes `count` firms, each with one contact (Chinese or English) tracking `program`."""

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from django_q.models import Schedule
 
+from tests.conftest import make_due_now
 from tracker.models import Reminder
 from tracker.notifications import schedules
 
@@ -20,11 +21,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 def test_a_live_cluster_sends_a_due_reminder_through_the_schedule(
     pilot_base, smtp_server, qcluster
 ):
-    today = pilot_base.local_today()
-    pilot_base.opens_on = today - datetime.timedelta(days=30)
-    pilot_base.deadline = today + datetime.timedelta(days=3)
-    pilot_base.send_hour = 0
-    pilot_base.save()
+    make_due_now(pilot_base, days_left=3)
     schedules.sync()
     # Due now: the scheduler's first pass (about 30 s after start) enqueues the sweep.
     Schedule.objects.update(next_run=timezone.now() - datetime.timedelta(seconds=1))

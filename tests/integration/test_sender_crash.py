@@ -9,9 +9,8 @@ import time
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
-from tests.conftest import SmtpServer, cluster_database_url, free_port
+from tests.conftest import SmtpServer, cluster_database_url, free_port, make_due_now
 from tracker.models import Reminder
 from tracker.notifications import planning
 
@@ -56,11 +55,7 @@ def test_a_sender_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     pilot_base, add_trackers, slow_smtp_server
 ):
     smtp = slow_smtp_server
-    today = pilot_base.local_today()
-    pilot_base.opens_on = today - timezone.timedelta(days=30)
-    pilot_base.deadline = today + timezone.timedelta(days=7)
-    pilot_base.send_hour = 0
-    pilot_base.save()
+    make_due_now(pilot_base, days_left=7)
     add_trackers(pilot_base, READERS - 1)  # plus 柳钢集团's contact
     assert planning.plan() == READERS
 

@@ -7,7 +7,6 @@ about one message in five is refused, so it must come back through the outbox's 
 The figures are printed (`pytest -m soak -s`) and written to test-artifacts/soak.json.
 """
 
-import datetime
 import json
 import time
 
@@ -19,6 +18,7 @@ from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.models import Schedule, Task
 
+from tests.conftest import make_due_now
 from tracker.models import Reminder
 from tracker.notifications import schedules
 
@@ -75,11 +75,7 @@ def test_two_clusters_deliver_2000_reminders_exactly_once_through_a_greylisting_
 ):
     assert settings.REDIS_URL, "the soak test needs the Redis broker: set REDIS_URL"
     smtp = greylisting_smtp_server
-    today = pilot_base.local_today()
-    pilot_base.opens_on = today - datetime.timedelta(days=30)
-    pilot_base.deadline = today + datetime.timedelta(days=7)
-    pilot_base.send_hour = 0
-    pilot_base.save()
+    make_due_now(pilot_base, days_left=7)
     add_trackers(pilot_base, READERS - 1)  # plus 柳钢集团's contact
     schedule_sweeps(timezone.now())
     empty_the_queue()
