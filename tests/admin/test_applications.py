@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tests.admin.formsets import application_post, management
@@ -59,3 +62,75 @@ def test_adding_an_application_without_a_valid_program_is_a_form_error(
     assert response.status_code == 200
     assert "program" in response.context["adminform"].form.errors
     assert Application.objects.count() == count
+
+
+def run_action(admin_client, action, *applications):
+    return admin_client.post(
+        reverse("admin:tracker_application_changelist"),
+        {"action": action, "_selected_action": [a.pk for a in applications]},
+        follow=True,
+    )
+
+
+def submitted(application):
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.SUBMITTED)
+    application.refresh_from_db()
+    return application
+
+
+def test_reopen_for_changes_moves_a_submission_back_to_preparing_in_the_history(
+    admin_client, liugang_application
+):
+    submitted(liugang_application)
+
+    response = run_action(admin_client, "reopen_for_changes", liugang_application)
+
+    assert response.status_code == 200
+    liugang_application.refresh_from_db()
+    assert liugang_application.status == Application.Status.PREPARING
+    latest = liugang_application.history.order_by("-history_id").first()
+    assert (latest.status, latest.history_user.username) == ("preparing", "admin")
+
+
+def test_reopen_works_after_the_deadline_too(admin_client, liugang_application):
+    submitted(liugang_application)
+
+    with time_machine.travel(dt.datetime(2025, 5, 1, tzinfo=dt.UTC), tick=False):
+        run_action(admin_client, "reopen_for_changes", liugang_application)
+
+    liugang_application.refresh_from_db()
+    assert liugang_application.status == Application.Status.PREPARING
+
+
+def test_reopen_leaves_an_application_that_is_not_submitted_alone(
+    admin_client, liugang_application
+):
+    Application.objects.filter(pk=liugang_application.pk).update(status="withdrawn")
+
+    response = run_action(admin_client, "reopen_for_changes", liugang_application)
+
+    liugang_application.refresh_from_db()
+    assert liugang_application.status == Application.Status.WITHDRAWN
+    assert [m.level_tag for m in response.context["messages"]] == ["warning"]
+
+
+@pytest.mark.parametrize(
+    "action, outcome", [("mark_certified", "certified"), ("mark_rejected", "rejected")]
+)
+def test_an_administrator_records_the_authoritys_decision(
+    admin_client, liugang_application, action, outcome
+):
+    submitted(liugang_application)
+
+    run_action(admin_client, action, liugang_application)
+
+    liugang_application.refresh_from_db()
+    assert liugang_application.status == outcome
+
+
+def test_a_saved_applications_status_is_not_a_form_field(admin_client, liugang_application):
+    url = reverse("admin:tracker_application_change", args=[liugang_application.pk])
+
+    form = admin_client.get(url).context["adminform"].form
+
+    assert "status" not in form.fields

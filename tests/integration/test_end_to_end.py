@@ -113,4 +113,25 @@ def find_track_and_tick_it_as_the_firm(browser, site):
     page.wait_for_load_state()
     assert checklist.get_by_label("申报书").is_checked()
     page.screenshot(path=ARTIFACTS / "end-to-end-dashboard.png", full_page=True)
+
+    # A tracked program starts as "interested"; preparing it offers the submit form, which
+    # needs the confirmation box ticked (a required checkbox: no JavaScript) and then locks
+    # the checklist.
+    card = page.locator("article", has_text=TITLE)
+    card.locator("form.status button[value=preparing]").click()
+    page.wait_for_load_state()
+    card.locator("form.submit input[name=confirm]").check()
+    card.locator("form.submit button[type=submit]").click()
+    page.wait_for_load_state()
+    card.locator("p.locked").wait_for()
+    assert card.locator("form[action$='/ticks/'] input[name=items]").first.is_disabled()
+    page.screenshot(path=ARTIFACTS / "end-to-end-submitted.png", full_page=True)
+
+    # The call is open until 8 April: the submission can be undone, which unlocks the
+    # checklist and puts the firm back among the readers of the deadline reminders.
+    card.locator("form.status button[value=preparing]").click()
+    page.wait_for_load_state()
+    card.locator("form.submit").wait_for()
+    assert card.locator("p.locked").count() == 0
+    assert card.locator("form[action$='/ticks/'] input[name=items]").first.is_enabled()
     page.close()

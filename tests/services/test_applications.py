@@ -1,11 +1,18 @@
+import datetime
 import threading
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from tracker.models import Application, CoBuilder, Organization, OrganizationKind
-from tracker.services.applications import add_co_builder
+from tracker.services.applications import (
+    add_co_builder,
+    change_status,
+    remove_co_builder,
+    set_ticked_items,
+)
 
 
 def make_partners(n, prefix="合作单位"):
@@ -126,3 +133,131 @@ def test_the_same_partner_submitted_twice_at_once_is_added_once_without_an_error
     for t in threads:
         t.join(timeout=30)
     assert sorted(outcomes) == ["added", "co_builder_duplicate"]
+
+
+# Status transitions and the lock that submitting puts on the checklist and the partners.
+
+CLOSED = datetime.datetime(2025, 4, 21, 2, tzinfo=datetime.timezone.utc)  # 10:00 in Beijing
+
+
+def with_status(application, status):
+    Application.objects.filter(pk=application.pk).update(status=status)
+    application.refresh_from_db()
+    return application
+
+
+@pytest.mark.parametrize(
+    "current, new",
+    [
+        ("interested", "preparing"),
+        ("interested", "withdrawn"),
+        ("preparing", "submitted"),
+        ("preparing", "withdrawn"),
+        ("submitted", "preparing"),
+        ("submitted", "withdrawn"),
+        ("withdrawn", "preparing"),
+    ],
+)
+def test_a_firm_makes_each_of_its_moves_while_the_program_is_open(
+    liugang_application, call_open, current, new
+):
+    change_status(with_status(liugang_application, current), new)
+
+    assert liugang_application.status == new
+    liugang_application.refresh_from_db()
+    assert liugang_application.status == new
+
+
+@pytest.mark.parametrize("outcome", ["certified", "rejected"])
+def test_only_an_administrator_records_the_outcome(liugang_application, outcome):
+    with_status(liugang_application, "submitted")
+
+    with pytest.raises(ValidationError) as info:
+        change_status(liugang_application, outcome)
+    assert info.value.error_dict["status"][0].code == "status_admin_only"
+
+    change_status(liugang_application, outcome, by_admin=True)
+    liugang_application.refresh_from_db()
+    assert liugang_application.status == outcome
+
+
+def test_an_outcome_needs_a_submitted_application_even_for_an_administrator(liugang_application):
+    with pytest.raises(ValidationError) as info:
+        change_status(liugang_application, "certified", by_admin=True)
+
+    assert info.value.error_dict["status"][0].code == "status_transition"
+
+
+@pytest.mark.parametrize("current", ["submitted", "withdrawn"])
+def test_after_the_deadline_a_firm_cannot_go_back_to_preparing(liugang_application, current):
+    with_status(liugang_application, current)
+
+    with time_machine.travel(CLOSED, tick=False), pytest.raises(ValidationError) as info:
+        change_status(liugang_application, "preparing")
+
+    error = info.value.error_dict["status"][0]
+    assert error.code == "status_program_closed"
+    assert str(error.params["new"]) == str(Application.Status.PREPARING.label)
+    liugang_application.refresh_from_db()
+    assert liugang_application.status == current
+
+
+def test_after_the_deadline_an_administrator_still_reopens_a_submission(liugang_application):
+    with_status(liugang_application, "submitted")
+
+    with time_machine.travel(CLOSED, tick=False):
+        change_status(liugang_application, "preparing", by_admin=True)
+
+    liugang_application.refresh_from_db()
+    assert liugang_application.status == "preparing"
+
+
+def test_the_transition_is_judged_on_the_stored_status_not_a_stale_copy(liugang_application):
+    stale = Application.objects.get(pk=liugang_application.pk)  # loaded while preparing
+    change_status(liugang_application, "withdrawn")
+
+    with pytest.raises(ValidationError):
+        change_status(stale, "submitted")
+
+
+def test_each_status_change_is_recorded_in_the_history(liugang_application, call_open):
+    change_status(liugang_application, "submitted")
+    change_status(liugang_application, "preparing")
+
+    history = liugang_application.history.order_by("history_id")
+    assert list(history.values_list("status", flat=True))[-2:] == ["submitted", "preparing"]
+
+
+@pytest.mark.parametrize("status", ["submitted", "certified", "rejected"])
+def test_a_submitted_application_refuses_ticks_and_partner_changes(liugang_application, status):
+    with_status(liugang_application, status)
+    item = liugang_application.program.checklist_items.first()
+    partner = make_partners(1)[0]
+    co_builder = liugang_application.co_builders.first()
+
+    attempts = [
+        ("items", lambda: set_ticked_items(liugang_application, [item], None)),
+        ("organization", lambda: add_co_builder(liugang_application, partner)),
+        ("organization", lambda: remove_co_builder(co_builder)),
+    ]
+    for field, attempt in attempts:
+        with pytest.raises(ValidationError) as info:
+            attempt()
+        assert info.value.error_dict[field][0].code == "application_locked"
+
+    assert not liugang_application.ticks.exists()
+    assert liugang_application.co_builders.count() == 2
+
+
+def test_back_in_preparation_the_checklist_and_partners_change_again(
+    liugang_application, call_open
+):
+    with_status(liugang_application, "submitted")
+    change_status(liugang_application, "preparing")
+    item = liugang_application.program.checklist_items.first()
+
+    set_ticked_items(liugang_application, [item], None)
+    add_co_builder(liugang_application, make_partners(1)[0])
+
+    assert liugang_application.ticks.count() == 1
+    assert liugang_application.co_builders.count() == 3

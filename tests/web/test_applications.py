@@ -1,6 +1,9 @@
+import datetime as dt
 import re
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from tests.factories import make_applications, make_partner, make_programs
@@ -94,7 +97,7 @@ def test_another_firm_cannot_tick_change_status_or_partners(other_firm, applicat
 
     responses = [
         other_firm.post(f"{base}/ticks/", {"items": [item.pk]}),
-        other_firm.post(f"{base}/status/", {"status": "submitted"}),
+        other_firm.post(f"{base}/status/", {"status": "submitted", "confirm": "1"}),
         other_firm.post(f"{base}/co-builders/", {"partner": "东风柳汽"}),
         other_firm.post(f"{base}/co-builders/{co_builder.pk}/remove/"),
     ]
@@ -106,22 +109,203 @@ def test_another_firm_cannot_tick_change_status_or_partners(other_firm, applicat
     assert application.co_builders.count() == 2
 
 
-def test_status_changes_follow_the_allowed_transitions(firm, application):
-    firm.post(f"/my/applications/{application.pk}/status/", {"status": "submitted"})
-    application.refresh_from_db()
-    assert application.status == Application.Status.SUBMITTED
-
-    response = firm.post(
-        f"/my/applications/{application.pk}/status/", {"status": "preparing"}, follow=True
+def post_status(client, application, status, **extra):
+    return client.post(
+        f"/my/applications/{application.pk}/status/", {"status": status, **extra}, follow=True
     )
+
+
+def status_of(application):
     application.refresh_from_db()
-    assert application.status == Application.Status.SUBMITTED
-    assert "Choose one of the statuses offered" in response.content.decode()
+    return application.status
+
+
+def error_messages(response):
+    return [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+
+
+def submitted(application):
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.SUBMITTED)
+    application.refresh_from_db()
+    return application
+
+
+def test_submitting_without_the_confirmation_is_refused_with_a_message(firm, application):
+    response = post_status(firm, application, "submitted")
+
+    assert response.status_code == 200
+    assert error_messages(response) == [
+        "Tick the confirmation to mark the application as submitted."
+    ]
+    assert status_of(application) == Application.Status.PREPARING
+
+
+def test_submitting_with_the_confirmation_locks_the_application(firm, application):
+    response = post_status(firm, application, "submitted", confirm="1")
+
+    assert error_messages(response) == []
+    assert status_of(application) == Application.Status.SUBMITTED
+    assert "the checklist and the co-building units are locked" in response.content.decode()
+
+
+def test_the_submit_form_carries_a_required_confirmation_checkbox(firm, application):
+    body = firm.get(f"/my/applications/{application.pk}/").content.decode()
+
+    [form] = re.findall(r"<form[^>]*class=\"actions submit\".*?</form>", body, flags=re.S)
+    assert '<input type="hidden" name="status" value="submitted">' in form
+    assert re.search(r'<input type="checkbox" name="confirm" value="1" required>', form)
+
+
+def test_a_submission_can_be_undone_while_the_program_takes_applications(
+    firm, application, call_open
+):
+    submitted(application)
+    page = firm.get(f"/my/applications/{application.pk}/").content.decode()
+    assert '<button type="submit" name="status" value="preparing"' in page
+
+    response = post_status(firm, application, "preparing")
+
+    assert error_messages(response) == []
+    assert status_of(application) == Application.Status.PREPARING
+
+
+def test_a_submission_can_still_be_undone_late_on_the_deadline_day(firm, application):
+    submitted(application)
+    # 23:30 in Beijing on 2025-04-20, the deadline: already the 21st nowhere that matters.
+    with time_machine.travel(dt.datetime(2025, 4, 20, 15, 30, tzinfo=dt.UTC), tick=False):
+        post_status(firm, application, "preparing")
+
+    assert status_of(application) == Application.Status.PREPARING
+
+
+def test_undoing_a_submission_after_the_deadline_is_refused_saying_why(firm, application):
+    submitted(application)
+    with time_machine.travel(dt.datetime(2025, 4, 20, 16, 30, tzinfo=dt.UTC), tick=False):
+        page = firm.get(f"/my/applications/{application.pk}/").content.decode()
+        response = post_status(firm, application, "preparing")
+
+    assert 'value="preparing"' not in page
+    assert "the submission can no longer be undone" in page
+    assert response.status_code == 200
+    [message] = error_messages(response)
+    assert "stopped taking applications after" in message
+    assert status_of(application) == Application.Status.SUBMITTED
+
+
+def test_a_withdrawn_application_is_resumed_while_the_program_is_open(
+    firm, application, call_open
+):
+    post_status(firm, application, "withdrawn")
+    assert status_of(application) == Application.Status.WITHDRAWN
+
+    post_status(firm, application, "preparing")
+
+    assert status_of(application) == Application.Status.PREPARING
+
+
+def test_a_withdrawn_application_is_not_resumed_after_the_deadline(firm, application):
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.WITHDRAWN)
+    with time_machine.travel(dt.datetime(2025, 4, 22, tzinfo=dt.UTC), tick=False):
+        response = post_status(firm, application, "preparing")
+
+    [message] = error_messages(response)
+    assert "stopped taking applications after" in message
+    assert status_of(application) == Application.Status.WITHDRAWN
+
+
+@pytest.mark.parametrize(
+    "current, posted, message",
+    [
+        ("preparing", "interested", "cannot become “Interested”"),
+        ("preparing", "preparing", "cannot become “Preparing”"),
+        ("interested", "submitted", "cannot become “Submitted”"),
+        ("withdrawn", "submitted", "cannot become “Submitted”"),
+        ("submitted", "submitted", "cannot become “Submitted”"),
+        ("certified", "preparing", "cannot become “Preparing”"),
+        ("rejected", "withdrawn", "cannot become “Withdrawn”"),
+        ("preparing", "bogus", "Choose one of the statuses offered"),
+    ],
+)
+def test_a_refused_transition_is_a_message_not_an_error_page(
+    firm, application, call_open, current, posted, message
+):
+    Application.objects.filter(pk=application.pk).update(status=current)
+
+    response = post_status(firm, application, posted, confirm="1")
+
+    assert response.status_code == 200
+    [error] = error_messages(response)
+    assert message in error
+    assert status_of(application) == current
+
+
+@pytest.mark.parametrize("outcome", ["certified", "rejected"])
+@pytest.mark.parametrize("current", ["preparing", "submitted"])
+def test_a_firm_cannot_set_the_authoritys_decision(firm, application, current, outcome):
+    Application.objects.filter(pk=application.pk).update(status=current)
+
+    response = post_status(firm, application, outcome)
+
+    assert response.status_code == 200
+    label = Application.Status(outcome).label
+    assert error_messages(response) == [
+        f"Only an administrator can mark an application “{label}”."
+    ]
+    assert status_of(application) == current
+
+
+def test_the_card_offers_no_outcome_to_a_firm(firm, application):
+    body = firm.get(f"/my/applications/{application.pk}/").content.decode()
+
+    assert 'value="certified"' not in body
+    assert 'value="rejected"' not in body
+
+
+def test_after_submitting_ticks_and_partners_cannot_change(firm, application):
+    submitted(application)
+    item = application.program.checklist_items.first()
+    co_builder = application.co_builders.first()
+    base = f"/my/applications/{application.pk}"
+
+    responses = [
+        firm.post(f"{base}/ticks/", {"items": [item.pk]}, follow=True),
+        firm.post(f"{base}/co-builders/", {"partner": "东风柳汽"}, follow=True),
+        firm.post(f"{base}/co-builders/{co_builder.pk}/remove/", follow=True),
+    ]
+
+    for response in responses:
+        assert response.status_code == 200
+        assert error_messages(response) == [
+            "This application is “Submitted”: its checklist and co-building units are locked."
+        ]
+    assert not ChecklistTick.objects.exists()
+    assert application.co_builders.count() == 2
+
+
+def test_a_submitted_card_hides_the_partner_forms_and_disables_the_checklist(firm, application):
+    submitted(application)
+
+    body = firm.get(f"/my/applications/{application.pk}/").content.decode()
+
+    assert "/co-builders/" not in body
+    assert "Save checklist" not in body
+    assert re.findall(r'<input type="checkbox" name="items"[^>]*>', body)
+    assert all("disabled" in box for box in re.findall(r'name="items"[^>]*>', body))
+    assert "Submitted: the checklist and the co-building units are locked" in body
+
+
+def test_a_decided_application_says_its_checklist_is_locked(firm, application):
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.CERTIFIED)
+
+    body = firm.get(f"/my/applications/{application.pk}/").content.decode()
+
+    assert "The authority has decided" in body
+    assert 'action="/my/applications/' + str(application.pk) + '/status/"' not in body
 
 
 def test_the_model_refuses_a_skipped_step_with_a_clear_error(application):
-    with pytest.raises(Exception) as raised:
-        change_status(application, Application.Status.CERTIFIED)
+    with pytest.raises(ValidationError) as raised:
+        change_status(application, Application.Status.INTERESTED)
 
     assert raised.value.error_dict["status"][0].code == "status_transition"
 

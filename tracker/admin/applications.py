@@ -1,16 +1,22 @@
 """Applications with their co-building units and checklist ticks."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.admin.forms import BoundedIdsMixin
 from tracker.admin.spreadsheets import SpreadsheetAdmin
 from tracker.interchange.resources import ApplicationResource
 from tracker.models import Application, ChecklistItem, ChecklistTick, CoBuilder
-from tracker.services.applications import co_builder_limit_error, lock_and_check_co_builders
+from tracker.services.applications import (
+    change_status,
+    co_builder_limit_error,
+    lock_and_check_co_builders,
+)
 
 
 class CoBuilderFormSet(BaseInlineFormSet):
@@ -80,6 +86,62 @@ class ApplicationAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
     ]
     autocomplete_fields = ["organization", "program"]
     inlines = [CoBuilderInline, ChecklistTickInline]
+    actions = ["mark_certified", "mark_rejected", "reopen_for_changes"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A saved application changes status only through the actions below, which go
+        # through services.applications.change_status like the firm's page does.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["status"] if obj is not None else fields
+
+    def _move(self, request, queryset, status):
+        moved = 0
+        for application in queryset.select_related("organization", "program"):
+            # These actions are for submitted applications only: "reopen" must not turn an
+            # interested or withdrawn one into a preparing one behind the firm's back.
+            if application.status != Application.Status.SUBMITTED:
+                self.message_user(
+                    request,
+                    _("%(application)s is “%(status)s”, not submitted: left unchanged.")
+                    % {"application": application, "status": application.get_status_display()},
+                    messages.WARNING,
+                )
+                continue
+            try:
+                change_status(application, status, by_admin=True)
+                moved += 1
+            except ValidationError as exc:
+                self.message_user(
+                    request,
+                    _("%(application)s: %(error)s")
+                    % {"application": application, "error": " ".join(exc.messages)},
+                    messages.ERROR,
+                )
+        if moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d application is now “%(status)s”.",
+                    "%(count)d applications are now “%(status)s”.",
+                    moved,
+                )
+                % {"count": moved, "status": Application.Status(status).label},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Mark certified (submitted applications)"), permissions=["change"])
+    def mark_certified(self, request, queryset):
+        self._move(request, queryset, Application.Status.CERTIFIED)
+
+    @admin.action(description=_("Mark rejected (submitted applications)"), permissions=["change"])
+    def mark_rejected(self, request, queryset):
+        self._move(request, queryset, Application.Status.REJECTED)
+
+    @admin.action(
+        description=_("Reopen for changes (submitted → preparing)"), permissions=["change"]
+    )
+    def reopen_for_changes(self, request, queryset):
+        self._move(request, queryset, Application.Status.PREPARING)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_co_builders=Count("co_builders"))

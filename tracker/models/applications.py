@@ -69,24 +69,54 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.organization} · {self.program}"
 
-    # Which status a firm may move to from each status. Certified and rejected are outcomes the
-    # firm records once the authority decides; only a withdrawal can be taken back.
-    TRANSITIONS = {
+    # The one definition of who may move an application where. A firm records its own
+    # progress; the outcome (certified or rejected) is the authority's decision, which only
+    # an administrator enters, and only an administrator reopens a submitted application
+    # once the program has closed.
+    FIRM_TRANSITIONS = {
         Status.INTERESTED: [Status.PREPARING, Status.WITHDRAWN],
-        Status.PREPARING: [Status.SUBMITTED, Status.INTERESTED, Status.WITHDRAWN],
-        Status.SUBMITTED: [Status.CERTIFIED, Status.REJECTED, Status.WITHDRAWN],
+        Status.PREPARING: [Status.SUBMITTED, Status.WITHDRAWN],
+        Status.SUBMITTED: [Status.PREPARING, Status.WITHDRAWN],
         Status.CERTIFIED: [],
         Status.REJECTED: [],
-        Status.WITHDRAWN: [Status.INTERESTED],
+        Status.WITHDRAWN: [Status.PREPARING],
     }
+    # The authority's decision: never a status a firm sets itself.
+    OUTCOMES = (Status.CERTIFIED, Status.REJECTED)
+    ADMIN_TRANSITIONS = {
+        Status.SUBMITTED: [Status.CERTIFIED, Status.REJECTED, Status.PREPARING],
+    }
+    # Firm moves back into preparation (undoing a submission, resuming after a withdrawal):
+    # allowed only while the program still takes applications, since afterwards the firm
+    # could not submit again.
+    BACK_TO_PREPARING_WHILE_OPEN = {
+        (Status.SUBMITTED, Status.PREPARING),
+        (Status.WITHDRAWN, Status.PREPARING),
+    }
+    # Statuses in which the checklist and the co-building units are frozen: what the firm
+    # handed in is what the authority judges.
+    LOCKED = (Status.SUBMITTED, Status.CERTIFIED, Status.REJECTED)
+
+    @classmethod
+    def allowed_statuses(cls, current, *, by_admin=False):
+        allowed = list(cls.FIRM_TRANSITIONS[current])
+        if by_admin:
+            allowed += [s for s in cls.ADMIN_TRANSITIONS.get(current, []) if s not in allowed]
+        return allowed
 
     @property
     def next_statuses(self):
-        return [self.Status(s) for s in self.TRANSITIONS[self.status]]
+        """Where the firm may move the application (some only while the program is open)."""
+        return [self.Status(s) for s in self.allowed_statuses(self.status)]
 
     @property
     def is_submitted(self):
         return self.status in (self.Status.SUBMITTED, self.Status.CERTIFIED, self.Status.REJECTED)
+
+    @property
+    def is_locked(self):
+        """True when the checklist ticks and the co-building units can no longer change."""
+        return self.status in self.LOCKED
 
 
 class CoBuilder(models.Model):

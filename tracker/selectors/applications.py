@@ -1,6 +1,7 @@
 """Reads of applications: the firm's dashboard cards and one application's page."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from tracker.eligibility import Profile, evaluate, load_rule_lists, prefetch_for_rules
 from tracker.models import Application
@@ -44,4 +45,40 @@ def card(application):
         "items": [
             (item, item.pk in profile.ticked_item_ids) for item in program.checklist_items.all()
         ],
+        **status_actions(application),
+    }
+
+
+Status = Application.Status
+ACTION_LABELS = {
+    (Status.INTERESTED, Status.PREPARING): _("Start preparing"),
+    (Status.SUBMITTED, Status.PREPARING): _("Undo the submission"),
+    (Status.WITHDRAWN, Status.PREPARING): _("Resume preparing"),
+}
+
+
+def status_actions(application):
+    """The status buttons the firm's card offers.
+
+    Submitting has its own form with the confirmation. A move back into preparation that the
+    service would refuse because the program has closed is not offered; `closed_for_return`
+    tells the page to say why instead.
+    """
+    program = application.program
+    closed = program.status_on() == program.Status.CLOSED
+    actions, closed_for_return = [], False
+    for status in application.next_statuses:
+        if status == Status.SUBMITTED:
+            continue
+        if closed and (application.status, status) in Application.BACK_TO_PREPARING_WHILE_OPEN:
+            closed_for_return = True
+            continue
+        label = ACTION_LABELS.get((application.status, status))
+        if label is None:
+            label = _("Withdraw") if status == Status.WITHDRAWN else status.label
+        actions.append((status, label))
+    return {
+        "can_submit": Status.SUBMITTED in application.next_statuses,
+        "status_actions": actions,
+        "closed_for_return": closed_for_return,
     }

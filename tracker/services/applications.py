@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Application, ChecklistTick, CoBuilder
@@ -18,25 +19,88 @@ def track(*, organization, program):
     return application
 
 
-def change_status(application, status):
-    if status not in Application.TRANSITIONS[application.status]:
-        new = Application.Status(status).label if status in Application.Status.values else status
+def _status_label(status):
+    return Application.Status(status).label if status in Application.Status.values else status
+
+
+def _status_error(message, code, **params):
+    return ValidationError({"status": ValidationError(message, code=code, params=params)})
+
+
+@transaction.atomic
+def change_status(application, status, *, by_admin=False):
+    """Move the application to `status`: the one path for the firm's page and the admin.
+
+    The current status is read under the row lock, so a double-posted form or a firm and an
+    administrator acting at once each see the other's result.
+    """
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .get(pk=application.pk)
+    )
+    current = locked.status
+    if status not in Application.allowed_statuses(current, by_admin=by_admin):
+        if not by_admin and status in Application.OUTCOMES:
+            raise _status_error(
+                _("Only an administrator can mark an application “%(new)s”."),
+                "status_admin_only",
+                new=_status_label(status),
+            )
+        raise _status_error(
+            _("An application that is “%(current)s” cannot become “%(new)s”."),
+            "status_transition",
+            current=locked.get_status_display(),
+            new=_status_label(status),
+        )
+    program = locked.program
+    if (
+        not by_admin
+        and (current, status) in Application.BACK_TO_PREPARING_WHILE_OPEN
+        and program.status_on() == program.Status.CLOSED
+    ):
+        raise _status_error(
+            _(
+                "The program stopped taking applications after %(deadline)s, so this "
+                "application can no longer go back to “%(new)s”; an administrator can "
+                "still reopen it."
+            ),
+            "status_program_closed",
+            deadline=date_format(program.deadline, "DATE_FORMAT"),
+            new=_status_label(status),
+        )
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    application.status = status
+    application.updated_at = locked.updated_at
+
+
+def _lock_unsubmitted(application_id, field):
+    """Lock the application and refuse when it is submitted (see `Application.LOCKED`).
+
+    The status is read under the lock: a tick posted from a page loaded before the firm
+    submitted in another tab must not slip in after the submission.
+    """
+    locked = Application.objects.select_for_update(of=("self",)).get(pk=application_id)
+    if locked.is_locked:
         raise ValidationError(
             {
-                "status": ValidationError(
-                    _("An application that is “%(current)s” cannot become “%(new)s”."),
-                    code="status_transition",
-                    params={"current": application.get_status_display(), "new": new},
+                field: ValidationError(
+                    _(
+                        "This application is “%(status)s”: its checklist and co-building "
+                        "units are locked."
+                    ),
+                    code="application_locked",
+                    params={"status": locked.get_status_display()},
                 )
             }
         )
-    application.status = status
-    application.save(update_fields=["status", "updated_at"])
 
 
 @transaction.atomic
 def set_ticked_items(application, items, user):
     """Make exactly `items` (of the application's program checklist) the ticked ones."""
+    _lock_unsubmitted(application.pk, "items")
     ids = {item.pk for item in items}
     application.ticks.exclude(item_id__in=ids).delete()
     ChecklistTick.objects.bulk_create(
@@ -89,6 +153,7 @@ def add_co_builder(application, partner):
     """The one code path that adds a co-building unit outside the admin's formset."""
     if partner.pk == application.organization_id:
         raise ValidationError({"organization": CoBuilder.lead_error()})
+    _lock_unsubmitted(application.pk, "organization")
     lock_and_check_co_builders(application.pk, adding=1)
     # Checked under the lock: a double-submitted form must get this message, not the unique
     # constraint's IntegrityError.
@@ -97,5 +162,7 @@ def add_co_builder(application, partner):
     return CoBuilder.objects.create(application_id=application.pk, organization=partner)
 
 
+@transaction.atomic
 def remove_co_builder(co_builder):
+    _lock_unsubmitted(co_builder.application_id, "organization")
     co_builder.delete()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker import ids
 from tracker.eligibility import Profile
-from tracker.models import Authority, Organization, OrganizationKind, Region, Sector
+from tracker.models import Application, Authority, Organization, OrganizationKind, Region, Sector
 from tracker.selectors.organizations import trackable_organizations
 from tracker.validators import normalize_credit_code
 
@@ -113,16 +113,38 @@ class ChecklistForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    # Every status is a choice: which move is allowed is the service's decision
+    # (services.applications.change_status), so a firm posting "certified" gets its
+    # "only an administrator" message rather than a generic one.
     status = forms.ChoiceField(
         label=_("New status"),
+        choices=Application.Status.choices,
         error_messages={
             "invalid_choice": _("Choose one of the statuses offered for this application.")
         },
     )
+    confirm = forms.BooleanField(
+        label=_("I confirm the application has been handed in to the authority."),
+        required=False,
+    )
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s.value, s.label) for s in application.next_statuses]
+        self.application = application
+
+    def clean(self):
+        data = super().clean()
+        # Submitting locks the checklist and the partners: the firm confirms it first (a
+        # checkbox posted with the form, so it works without JavaScript).
+        if data.get("status") == Application.Status.SUBMITTED and not data.get("confirm"):
+            self.add_error(
+                "confirm",
+                ValidationError(
+                    _("Tick the confirmation to mark the application as submitted."),
+                    code="submit_unconfirmed",
+                ),
+            )
+        return data
 
 
 class CoBuilderForm(forms.Form):

@@ -90,6 +90,10 @@ def co_builder_add(request, pk):
 @require_POST
 def co_builder_remove(request, pk, co_builder_pk):
     application = application_for(request.user, pk)
-    services.remove_co_builder(get_object_or_404(application.co_builders, pk=co_builder_pk))
-    messages.success(request, _("Co-building unit removed."))
+    co_builder = get_object_or_404(application.co_builders, pk=co_builder_pk)
+    try:
+        services.remove_co_builder(co_builder)
+        messages.success(request, _("Co-building unit removed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return back_to_dashboard(application)
