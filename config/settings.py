@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_q",
     "axes",
+    "allauth",
+    "allauth.account",
     "import_export",
     "simple_history",
     "csp",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Records who made each change in the program, application and organization history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -153,18 +156,40 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out login is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # The admin logs in with a username.
     "django.contrib.auth.backends.ModelBackend",
+    # The site's accounts (django-allauth) log in with their email address.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# Login throttling (admin and firm login alike): after 5 failures for one username from one
-# address, that pair waits an hour; a success resets the count.
+# Login throttling (admin and firm login alike): after 5 failures for one login (username or
+# email address) from one address, that pair waits an hour; a success resets the count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-LOGIN_URL = "login"
+# allauth's login form calls authenticate(email=…), the admin's authenticate(username=…).
+AXES_USERNAME_CALLABLE = "tracker.web.throttling.login_identifier"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Accounts (django-allauth): firms sign up themselves with their email address, which is also
+# their login and must be verified before the first login; a changed address is verified
+# before it replaces the old one. Mail goes out through EMAIL_URL like every other mail.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+# The verification link lands on a page with a button: a mail scanner that follows links
+# must not confirm an address on the owner's behalf.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Failed logins are throttled by django-axes above (per login and address, in the database,
+# shared by all workers); allauth's own per-process cache limits stay on for the rest
+# (sign-ups, reset and verification mails).
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -28,3 +28,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # whitenoise serves from the app directories instead of a collected STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# allauth's rate limits count in the process's cache, which outlives a test: hundreds of
+# logins and sign-ups from 127.0.0.1 would trip them. Failed logins are throttled by
+# django-axes (tests/web/test_accounts.py turns it on).
+ACCOUNT_RATE_LIMITS = False

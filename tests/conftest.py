@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import connection
 from django.utils import translation
@@ -48,8 +49,9 @@ def liugang(seeded):
 
 @pytest.fixture
 def firm_user(django_user_model, liugang):
-    """A member of 柳钢集团 (not staff)."""
+    """A member of 柳钢集团 (not staff), who logs in as liugang@example.com (verified)."""
     user = django_user_model.objects.create_user("liugang", "liugang@example.com", "pw")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     Membership.objects.create(user=user, organization=liugang, role=Membership.Role.OWNER)
     return user
 

@@ -43,7 +43,7 @@ def visit_as_a_visitor_then_as_the_firm(browser, site):
     page.screenshot(path=ARTIFACTS / "self-check.png", full_page=True)
 
     page.goto(f"{site}/accounts/login/?next=/my/")
-    page.fill("#id_username", "liugang")
+    page.fill("#id_login", "liugang@example.com")
     page.fill("#id_password", "pw")
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_url("**/my/")
@@ -88,7 +88,7 @@ def visit_the_site_and_the_admin(browser, site, program_pk, unsubscribe):
     page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page.on("console", record)
     page.goto(f"{site}/accounts/login/?next=/my/")
-    page.fill("#id_username", "liugang")
+    page.fill("#id_login", "liugang@example.com")
     page.fill("#id_password", "pw")
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_url("**/my/")

@@ -96,7 +96,7 @@ def choose_in_autocomplete(page, container, text):
 def find_track_and_tick_it_as_the_firm(browser, site):
     page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
     page.goto(f"{site}/accounts/login/?next=/check/")
-    page.fill("#id_username", "liugang")
+    page.fill("#id_login", "liugang@example.com")
     page.fill("#id_password", "pw")
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_url("**/check/")

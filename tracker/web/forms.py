@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tracker import ids
@@ -87,6 +88,38 @@ class SelfCheckForm(forms.Form):
             partner_kinds=partner_kinds,
             co_builder_count=count,
         )
+
+
+def _label(field):
+    """The model field's name, as the admin shows it."""
+    return capfirst(Organization._meta.get_field(field).verbose_name)
+
+
+class OrganizationForm(forms.Form):
+    """A firm registering its own organization. The credit code is taken as typed (lower-case,
+    full-width, with spaces): the model field normalises and validates it when the service
+    saves, and its errors come back onto this form's fields."""
+
+    name_zh = forms.CharField(label=_label("name_zh"), max_length=200)
+    name_en = forms.CharField(label=_label("name_en"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_label("kind"), choices=OrganizationKind.choices)
+    region = forms.ModelChoiceField(
+        label=_label("region"), queryset=Region.objects.all(), required=False,
+        empty_label=_("— not given —"),
+    )
+    sectors = ids.ModelMultipleChoiceField(
+        label=_label("sectors"), queryset=Sector.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    credit_code = forms.CharField(
+        label=_label("credit_code"), required=False, max_length=40,
+        help_text=Organization._meta.get_field("credit_code").help_text,
+    )
+
+    def add_service_errors(self, error):
+        """Put a service's ValidationError on the fields it names (the rest above the form)."""
+        for field, messages in error.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)
 
 
 class TrackForm(forms.Form):

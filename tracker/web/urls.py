@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.web.views import applications, feeds, programs, self_check
+from tracker.web.views import applications, feeds, organizations, programs, self_check
 
 app_name = "tracker"
 
@@ -30,6 +30,7 @@ urlpatterns = [
         applications.co_builder_remove,
         name="co_builder_remove",
     ),
+    path("my/organizations/new/", organizations.organization_new, name="organization_new"),
     path("my/organizations/<int:pk>/calendar-reset/", feeds.calendar_reset, name="calendar_reset"),
     path("unsubscribe/<str:token>/", feeds.unsubscribe, name="unsubscribe"),
 ]

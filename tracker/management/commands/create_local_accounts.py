@@ -1,5 +1,6 @@
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
     def _create(self, User, username, superuser):
         user = User.objects.filter(username=username).first()
         if user is not None:
+            if user.email:
+                # An account made before the site's logins went through allauth.
+                self._verified(user)
             self.stdout.write(
                 f"Account '{username}' exists; password unchanged "
                 f"(reset it with: python manage.py changepassword {username})."
@@ -35,8 +39,18 @@ class Command(BaseCommand):
             return user
         password = secrets.token_urlsafe(12)
         create = User.objects.create_superuser if superuser else User.objects.create_user
-        user = create(username=username, email=f"{username}@localhost", password=password)
+        email = f"{username}@localhost"
+        user = create(username=username, email=email, password=password)
+        self._verified(user)
         self.stdout.write(self.style.SUCCESS(
-            f"Created account '{username}' with password: {password}  (shown only this once)"
+            f"Created account '{username}' ({email}) with password: {password}  "
+            "(shown only this once)"
         ))
         return user
+
+    def _verified(self, user):
+        """The site's login is the email address, verified before the first login; nobody
+        reads mail for @localhost, so the address is marked verified here."""
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"primary": True, "verified": True}
+        )
