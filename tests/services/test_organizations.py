@@ -36,7 +36,7 @@ def test_a_registered_credit_code_is_refused_on_its_field_and_nothing_is_written
             user=user, kind="enterprise", name_zh="后到公司", credit_code=f" {CODE.lower()} "
         )
 
-    assert "already registered" in error.value.message_dict["credit_code"][0]
+    assert error.value.error_dict["credit_code"][0].code == "credit_code_taken"
     assert list(Organization.objects.values_list("name_zh", flat=True)) == ["先到公司"]
     assert Membership.objects.count() == 1
 

@@ -26,7 +26,7 @@ def create_organization(
     # taken code gets its own message rather than the constraint's generic one.
     organization.full_clean(validate_constraints=False)
     if _credit_code_taken(organization.credit_code):
-        raise ValidationError({"credit_code": CREDIT_CODE_TAKEN})
+        raise _credit_code_taken_error()
     organization.validate_constraints()
     try:
         # A savepoint: a second request registering the same code at the same moment loses
@@ -35,11 +35,17 @@ def create_organization(
             organization.save()
     except IntegrityError:
         if _credit_code_taken(organization.credit_code):
-            raise ValidationError({"credit_code": CREDIT_CODE_TAKEN}) from None
+            raise _credit_code_taken_error() from None
         raise
     organization.sectors.set(sectors)
     Membership.objects.create(user=user, organization=organization, role=Membership.Role.OWNER)
     return organization
+
+
+def _credit_code_taken_error():
+    return ValidationError(
+        {"credit_code": ValidationError(CREDIT_CODE_TAKEN, code="credit_code_taken")}
+    )
 
 
 def _credit_code_taken(code):
