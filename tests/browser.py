@@ -48,3 +48,13 @@ def check_eligibility_as_liugang(page, site):
     page.fill("#id_partner_count", "2")
     page.locator("input[name=partner_kinds][value=university]").check()
     page.locator("form.stacked button[type=submit]").click()
+
+
+def log_in_to_the_admin(page, site):
+    """As the `staff_user` fixture's administrator."""
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "pw")
+    page.press("#id_password", "Enter")
+    page.wait_for_url(f"{site}/admin/")
+

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.browser import ARTIFACTS, check_eligibility_as_liugang, launched
+from tests.browser import ARTIFACTS, check_eligibility_as_liugang, launched, log_in_to_the_admin
 from tracker.models import ChecklistTick, Contact, Reminder
 from tracker.notifications.tokens import unsubscribe_token
 
@@ -103,11 +103,7 @@ def visit_the_site_and_the_admin(browser, site, program_pk, unsubscribe):
     assert page.locator("body").evaluate("e => getComputedStyle(e).maxWidth") != "none"
     page.screenshot(path=ARTIFACTS / "csp-unsubscribe.png", full_page=True)
 
-    page.goto(f"{site}/admin/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "pw")
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{site}/admin/")
+    log_in_to_the_admin(page, site)
 
     page.goto(f"{site}/admin/tracker/program/add/")
     # Prepopulated fields: the slug follows the English title as it is typed.

@@ -7,7 +7,7 @@ import datetime
 import pytest
 import time_machine
 
-from tests.browser import ARTIFACTS, check_eligibility_as_liugang, launched
+from tests.browser import ARTIFACTS, check_eligibility_as_liugang, launched, log_in_to_the_admin
 from tracker import tasks
 from tracker.models import Application, ChecklistTick, Program
 
@@ -52,11 +52,7 @@ def test_a_program_entered_in_the_admin_reaches_a_firm_and_its_inbox(
 
 def enter_the_program_as_the_administrator(browser, site):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{site}/admin/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "pw")
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{site}/admin/")
+    log_in_to_the_admin(page, site)
 
     page.goto(f"{site}/admin/tracker/program/add/")
     page.fill("#id_title_zh", TITLE)
