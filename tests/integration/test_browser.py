@@ -52,6 +52,9 @@ def visit_as_a_visitor_then_as_the_firm(browser, site):
     checklist.locator("button[type=submit]").click()
     page.wait_for_url("**/my/#application-*")
     assert page.locator("form[action$='/ticks/'] input[type=checkbox]").first.is_checked()
+    # The result shows where the firm acted: in the card the page scrolled to, on screen.
+    saved = page.locator("article.card .messages li", has_text="材料清单已保存")
+    assert saved.evaluate("e => e.getBoundingClientRect().bottom <= window.innerHeight")
     page.screenshot(path=ARTIFACTS / "dashboard.png", full_page=True)
 
     page.goto(f"{site}/programs/guangxi-pilot-base-2025/")

@@ -120,8 +120,14 @@ def status_of(application):
     return application.status
 
 
+def card_messages(response):
+    """The messages shown in the application cards of the page (all, in page order)."""
+    cards = response.context.get("cards") or [response.context["card"]]
+    return [m for card in cards for m in card.get("messages", [])]
+
+
 def error_messages(response):
-    return [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    return [str(m) for m in card_messages(response) if m.level_tag == "error"]
 
 
 def submitted(application):
@@ -434,3 +440,19 @@ def test_every_action_on_an_application_redirects_without_being_stored(
     for response in responses:
         assert response.status_code == 302
         assert cache_directives(response) == {"private", "no-store"}, response.url
+
+
+def test_an_actions_result_is_shown_in_the_card_acted_on_not_above_the_page(
+    firm, application
+):
+    item = application.program.checklist_items.first()
+    response = firm.post(
+        f"/my/applications/{application.pk}/ticks/", {"items": [item.pk]}, follow=True
+    )
+
+    [card] = response.context["cards"]
+    assert [str(m) for m in card["messages"]] == ["Checklist saved."]
+    assert list(response.context["messages"]) == []
+    body = response.content.decode()
+    card_start = body.index(f'id="application-{application.pk}"')
+    assert card_start < body.index("Checklist saved.") < body.index("</article>", card_start)

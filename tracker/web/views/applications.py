@@ -11,14 +11,16 @@ from tracker.selectors.applications import application_for, card, dashboard_card
 from tracker.selectors.organizations import member_organizations
 from tracker.services import applications as services
 from tracker.web.forms import ChecklistForm, CoBuilderForm, StatusForm
-from tracker.web.views.responses import back_to_dashboard, private_page
+from tracker.web.views.responses import back_to_dashboard, place_messages, private_page, tell
 
 
 @private_page
 @login_required
 def dashboard(request):
+    cards = dashboard_cards(request.user)
     ctx = {
-        "cards": dashboard_cards(request.user),
+        "cards": cards,
+        "messages": place_messages(request, cards),
         "organizations": member_organizations(request.user),
     }
     return render(request, "tracker/dashboard.html", ctx)
@@ -27,20 +29,21 @@ def dashboard(request):
 @private_page
 @login_required
 def application_detail(request, pk):
-    ctx = {"card": card(application_for(request.user, pk))}
+    shown = card(application_for(request.user, pk))
+    ctx = {"card": shown, "messages": place_messages(request, [shown])}
     return render(request, "tracker/application.html", ctx)
 
 
-def _run(request, form, action, success):
+def _run(request, application, form, action, success):
     """Run `action(cleaned_data)` if the form is valid; the form's or the service's validation
-    errors become a message on the page we return to (nothing is written then)."""
+    errors become a message in the application's card (nothing is written then)."""
     try:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
         action(form.cleaned_data)
-        messages.success(request, success)
+        tell(request, application, messages.SUCCESS, success)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        tell(request, application, messages.ERROR, " ".join(exc.messages))
 
 
 @private_page
@@ -50,7 +53,7 @@ def application_ticks(request, pk):
     application = application_for(request.user, pk)
     form = ChecklistForm(request.POST, application=application)
     _run(
-        request, form,
+        request, application, form,
         lambda data: services.set_ticked_items(application, data["items"], request.user),
         _("Checklist saved."),
     )
@@ -64,7 +67,7 @@ def application_status(request, pk):
     application = application_for(request.user, pk)
     form = StatusForm(request.POST, application=application)
     _run(
-        request, form,
+        request, application, form,
         lambda data: services.change_status(application, data["status"]),
         _("Status changed."),
     )
@@ -78,7 +81,7 @@ def co_builder_add(request, pk):
     application = application_for(request.user, pk)
     form = CoBuilderForm(request.POST)
     _run(
-        request, form,
+        request, application, form,
         lambda data: services.add_co_builder(application, data["partner"]),
         _("Co-building unit added."),
     )
@@ -93,7 +96,7 @@ def co_builder_remove(request, pk, co_builder_pk):
     co_builder = get_object_or_404(application.co_builders, pk=co_builder_pk)
     try:
         services.remove_co_builder(co_builder)
-        messages.success(request, _("Co-building unit removed."))
+        tell(request, application, messages.SUCCESS, _("Co-building unit removed."))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        tell(request, application, messages.ERROR, " ".join(exc.messages))
     return back_to_dashboard(application)

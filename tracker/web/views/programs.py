@@ -14,7 +14,7 @@ from tracker.selectors.organizations import trackable_organizations
 from tracker.selectors.programs import listed_programs, program_for
 from tracker.services import applications as application_services
 from tracker.web.forms import ProgramFilterForm, TrackForm
-from tracker.web.views.responses import back_to_dashboard, ics_response
+from tracker.web.views.responses import back_to_dashboard, ics_response, tell
 
 
 def index(request):
@@ -66,7 +66,7 @@ def track(request, slug):
     application = application_services.track(
         organization=form.cleaned_data["organization"], program=program
     )
-    messages.success(request, _("You now track this program."))
+    tell(request, application, messages.SUCCESS, _("You now track this program."))
     return back_to_dashboard(application)
 
 

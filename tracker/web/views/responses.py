@@ -1,5 +1,6 @@
 """Responses several page families return, and the caching rule of the private ones."""
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,8 +12,30 @@ from django.views.decorators.cache import cache_control
 private_page = cache_control(private=True, no_store=True)
 
 
+def anchor(application):
+    """The id of an application's card on the dashboard, and the tag of its messages."""
+    return f"application-{application.pk}"
+
+
 def back_to_dashboard(application):
-    return redirect(f"{reverse('tracker:dashboard')}#application-{application.pk}")
+    return redirect(f"{reverse('tracker:dashboard')}#{anchor(application)}")
+
+
+def tell(request, application, level, text):
+    """A message about `application`, shown in its card: after the redirect to the card's
+    anchor, a message at the top of the page would be out of sight (on a phone by a screen
+    or more)."""
+    messages.add_message(request, level, text, extra_tags=anchor(application))
+
+
+def place_messages(request, cards):
+    """Put each pending message into the card it is about; return the others, for the top of
+    the page."""
+    by_anchor = {anchor(card["application"]): card.setdefault("messages", []) for card in cards}
+    general = []
+    for message in messages.get_messages(request):
+        by_anchor.get(message.extra_tags, general).append(message)
+    return general
 
 
 def ics_response(body, filename):
