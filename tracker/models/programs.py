@@ -8,7 +8,6 @@ from functools import reduce
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from tracker.models.catalog import Authority, Region, Sector
 from tracker.models.milestones import Milestone
 from tracker.models.organizations import OrganizationKind
-from tracker.models.timezones import local_date, validate_timezone_name
+from tracker.models.timezones import local_date, local_dates_anywhere, validate_timezone_name
 from tracker.models.translated import localized
 
 CLOSING_SOON_DAYS = 14
@@ -86,11 +85,9 @@ class ProgramQuerySet(models.QuerySet):
 
     def around_taking_applications(self, now=None):
         """A superset of `taking_applications(now)` that needs no query of its own, for a
-        caller that loads every row anyway and keeps those whose `takes_applications(now)`:
-        whatever its time zone, a program's date is within a day of the UTC date."""
-        utc_today = (now or timezone.now()).astimezone(datetime.timezone.utc).date()
-        day = datetime.timedelta(days=1)
-        return self.filter(opens_on__lte=utc_today + day, deadline__gte=utc_today - day)
+        caller that loads every row anyway and keeps those whose `takes_applications(now)`."""
+        earliest, latest = local_dates_anywhere(now)
+        return self.filter(opens_on__lte=latest, deadline__gte=earliest)
 
 
 

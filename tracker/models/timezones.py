@@ -1,5 +1,6 @@
 """Program dates are local dates: each program has its time zone (Asia/Shanghai by default)."""
 
+import datetime
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -22,3 +23,13 @@ def local_date(zone, now=None):
     """The date in time zone `zone` at `now`: the one notion of "today" for a program's dates
     (the UTC date is a day behind Beijing's before 08:00)."""
     return timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(zone)).date()
+
+
+def local_dates_anywhere(now=None):
+    """(earliest, latest): the dates some time zone has at `now`. Zones lie at most 14 hours
+    from UTC, so these are the UTC date's neighbours; a query bounded by them needs no zone
+    list, and callers judge each row on its own zone's date afterwards."""
+    utc_today = (now or timezone.now()).astimezone(datetime.timezone.utc).date()
+    day = datetime.timedelta(days=1)
+    return utc_today - day, utc_today + day
+

@@ -25,6 +25,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from tracker.models import Application, Milestone, Reminder
+from tracker.models.timezones import local_dates_anywhere
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +45,8 @@ READER_STILL_WANTS = (
 
 
 def horizon(now):
-    """Any time zone's local date is within a day of UTC's: older dates are past everywhere."""
-    return now.astimezone(datetime.timezone.utc).date() - datetime.timedelta(days=1)
+    """Dates before this one are past in every time zone."""
+    return local_dates_anywhere(now)[0]
 
 
 def send_day(program, now):
