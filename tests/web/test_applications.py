@@ -456,3 +456,17 @@ def test_an_actions_result_is_shown_in_the_card_acted_on_not_above_the_page(
     body = response.content.decode()
     card_start = body.index(f'id="application-{application.pk}"')
     assert card_start < body.index("Checklist saved.") < body.index("</article>", card_start)
+
+
+def test_ticking_makes_a_fixed_number_of_queries_without_loading_the_card(
+    firm, application, django_assert_max_num_queries
+):
+    items = [item.pk for item in application.program.checklist_items.all()]
+    # Session and user, the application, the checklist choices, the ticks' delete and insert
+    # in a savepoint, and the message saved in the session.
+    with django_assert_max_num_queries(9) as captured:
+        response = firm.post(f"/my/applications/{application.pk}/ticks/", {"items": items})
+    assert response.status_code == 302
+    # The card's lists (the organization's sectors, the program's stages) are not loaded.
+    tables = " ".join(q["sql"] for q in captured)
+    assert "tracker_organization_sectors" not in tables and "tracker_milestone" not in tables

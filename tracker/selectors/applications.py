@@ -21,8 +21,15 @@ def applications_for(user):
 
 
 def application_for(user, pk):
-    """One of the user's applications; 404 for anybody else's."""
+    """One of the user's applications, loaded for its page; 404 for anybody else's."""
     return get_object_or_404(applications_for(user), pk=pk)
+
+
+def application_to_change(user, pk):
+    """One of the user's applications, for an action on it; 404 for anybody else's. Without
+    what the rules and the card read: the services read what they check again, under a lock."""
+    queryset = Application.objects.for_user(user).select_related("organization", "program")
+    return get_object_or_404(queryset, pk=pk)
 
 
 def dashboard_cards(user):

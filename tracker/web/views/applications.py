@@ -7,7 +7,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker.selectors.applications import application_for, card, dashboard_cards
+from tracker.selectors.applications import (
+    application_for,
+    application_to_change,
+    card,
+    dashboard_cards,
+)
 from tracker.selectors.organizations import member_organizations
 from tracker.services import applications as services
 from tracker.web.forms import ChecklistForm, CoBuilderForm, StatusForm
@@ -50,7 +55,7 @@ def _run(request, application, form, action, success):
 @login_required
 @require_POST
 def application_ticks(request, pk):
-    application = application_for(request.user, pk)
+    application = application_to_change(request.user, pk)
     form = ChecklistForm(request.POST, application=application)
     _run(
         request, application, form,
@@ -64,7 +69,7 @@ def application_ticks(request, pk):
 @login_required
 @require_POST
 def application_status(request, pk):
-    application = application_for(request.user, pk)
+    application = application_to_change(request.user, pk)
     form = StatusForm(request.POST, application=application)
     _run(
         request, application, form,
@@ -78,7 +83,7 @@ def application_status(request, pk):
 @login_required
 @require_POST
 def co_builder_add(request, pk):
-    application = application_for(request.user, pk)
+    application = application_to_change(request.user, pk)
     form = CoBuilderForm(request.POST)
     _run(
         request, application, form,
@@ -92,7 +97,7 @@ def co_builder_add(request, pk):
 @login_required
 @require_POST
 def co_builder_remove(request, pk, co_builder_pk):
-    application = application_for(request.user, pk)
+    application = application_to_change(request.user, pk)
     co_builder = get_object_or_404(application.co_builders, pk=co_builder_pk)
     try:
         services.remove_co_builder(co_builder)
