@@ -5,12 +5,20 @@ reader's language and falls back to Chinese. Logic about one row lives on its mo
 touch several rows are in `tracker.services`, reads that pages need in `tracker.selectors`.
 """
 
-from tracker.models.applications import Application, ChecklistTick, CoBuilder
+from tracker.models.applications import (
+    Application,
+    Attachment,
+    ChecklistTick,
+    CoBuilder,
+    ItemWork,
+)
 from tracker.models.catalog import Authority, Region, Sector
 from tracker.models.checklists import ChecklistItem, checklist_progress
 from tracker.models.milestones import Milestone
 from tracker.models.organizations import (
+    Claim,
     Contact,
+    Invitation,
     Membership,
     Organization,
     OrganizationKind,
@@ -29,11 +37,15 @@ from tracker.models.translated import localized
 __all__ = [
     "CLOSING_SOON_DAYS",
     "Application",
+    "Attachment",
     "Authority",
     "ChecklistItem",
     "ChecklistTick",
+    "Claim",
     "CoBuilder",
     "Contact",
+    "Invitation",
+    "ItemWork",
     "Membership",
     "Milestone",
     "Organization",
@@ -46,7 +58,6 @@ __all__ = [
     "Subscription",
     "checklist_progress",
     "default_reminder_days",
-    "local_date",
     "local_date",
     "localized",
     "new_calendar_token",

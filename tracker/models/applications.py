@@ -1,5 +1,7 @@
 """Applications: an organization tracking one program, with its partners and ticked items."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -132,6 +134,27 @@ class CoBuilder(models.Model):
         verbose_name=_("partner organization"),
     )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    # The partner's own owners confirm that they build the base with the lead applicant; until
+    # then the unit is shown as unconfirmed and still counts toward the program's limit (a
+    # place must not be promised twice). A declined unit is deleted.
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -202,3 +225,74 @@ class ChecklistTick(models.Model):
                 {"item": _("This item belongs to another program's checklist.")},
                 code="tick_other_program",
             )
+
+
+class ItemWork(models.Model):
+    """Who on the team prepares one checklist item of an application, by when, with a note."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="item_work"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.CASCADE, related_name="work", verbose_name=_("item")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checklist_work",
+        verbose_name=_("responsible"),
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("checklist item work")
+        verbose_name_plural = _("checklist item work")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "item"], name="tracker_item_work_once")
+        ]
+
+    def __str__(self):
+        return str(self.item)
+
+
+def attachment_path(instance, filename):
+    """A random name under the application: the stored name never carries the uploaded one
+    (kept in `original_name`), so it can neither collide, be guessed, nor traverse."""
+    return f"attachments/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file uploaded for one checklist item. Stored through Django's storage API and served
+    only by a view that checks membership, never from a public URL."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("item")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name

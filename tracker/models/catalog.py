@@ -8,11 +8,32 @@ from tracker.models.translated import localized
 
 
 class Region(models.Model):
-    """An administrative division, keyed by its GB/T 2260 code (450000 Guangxi, 450200 Liuzhou)."""
+    """An administrative division, keyed by its GB/T 2260 code (450000 Guangxi, 450200 Liuzhou).
+
+    The whole hierarchy (provinces, cities, counties) is loaded from `seeds/regions/`; `parent`
+    serves the cascading pickers, while containment is read off the code itself (see
+    `contains`), so a program open to a province needs no walk down the tree.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County / district")
 
     code = models.CharField(_("division code"), max_length=6, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    level = models.CharField(
+        _("level"), max_length=10, choices=Level.choices, default=Level.PROVINCE
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
 
     class Meta:
         ordering = ["code"]

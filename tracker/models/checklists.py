@@ -26,6 +26,14 @@ class ChecklistItem(models.Model):
         default=False,
         help_text=_("Only asked of applications with co-building units."),
     )
+    fulfilled_by_co_builders = models.BooleanField(
+        _("fulfilled by the co-building units"),
+        default=False,
+        help_text=_(
+            "A list of the co-building units: done once the application has a confirmed "
+            "co-building unit, with nothing to tick."
+        ),
+    )
     citation = models.TextField(_("citation"), blank=True)
 
     class Meta:

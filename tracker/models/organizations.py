@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -77,6 +78,15 @@ class Organization(models.Model):
         help_text=_("Secret part of the organization's calendar feed address."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+        help_text=_("The firm user who entered it, e.g. as a partner; empty when staff did."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -106,10 +116,23 @@ class Organization(models.Model):
 
 
 class Contact(models.Model):
-    """A person at an organization who receives reminders, in their own language."""
+    """A person at an organization who receives reminders, in their own language.
+
+    With `user` set, the row is a member's own reminder setting (the address follows their
+    account); without, it is an address an administrator entered, which receives reminders
+    only while no member does (the fallback for organizations nobody has joined yet).
+    """
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="contacts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_settings",
+        verbose_name=_("member"),
     )
     name = models.CharField(_("name"), max_length=100, blank=True)
     email = models.EmailField(_("email"))
@@ -125,7 +148,10 @@ class Contact(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "email"], name="tracker_contact_once_per_organization"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="tracker_contact_once_per_member"
+            ),
         ]
 
     def __str__(self):
@@ -144,8 +170,12 @@ class Membership(models.Model):
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("joined"), default=timezone.now)
+    # Joins, role changes and removals: who did what to the team, and when.
+    history = HistoricalRecords()
 
     class Meta:
+        ordering = ["created_at", "id"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
@@ -156,3 +186,108 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organization}"
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join the team, sent by email as a signed link.
+
+    The link carries the row's id signed with a timestamp (`notifications.tokens`); it works
+    once (`accepted_at`), until `expires_at`, and not after an owner revoked it.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organization"),
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
+
+    def is_open(self, now):
+        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class Claim(models.Model):
+    """A request to be added to an organization that exists already (entered by an
+    administrator, or by another firm as its partner). Until an owner of it, or an
+    administrator, approves it, the requester sees nothing of the organization."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="claims",
+        verbose_name=_("organization"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organization_claims",
+        verbose_name=_("requested by"),
+    )
+    message = models.TextField(_("message"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(status="pending"),
+                name="tracker_claim_one_pending",
+                violation_error_message=_("You have already asked to join this organization."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organization}"

@@ -6,6 +6,7 @@ import zoneinfo
 from functools import reduce
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.functional import cached_property
@@ -201,6 +202,15 @@ class Program(models.Model):
     )
     send_hour = models.PositiveSmallIntegerField(
         _("reminder send hour"), default=9, help_text=_("Local hour (0–23) when reminders go out.")
+    )
+    item_due_days = models.PositiveSmallIntegerField(
+        _("checklist items due (days before the deadline)"),
+        default=5,
+        validators=[MaxValueValidator(60)],
+        help_text=_(
+            "Default due date of each checklist item an applicant assigns: this many days "
+            "before the applicant deadline, leaving time to assemble and submit."
+        ),
     )
     cloned_from = models.ForeignKey(
         "self",
