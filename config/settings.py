@@ -211,6 +211,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="政策申报提醒 <reminders@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Team invitations -----------------------------------------------------------------------
+# Seconds an emailed invitation link works; each invitation also stores its own expires_at.
+INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=7 * 24 * 3600)
+
 # --- django-q2 ------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 Q_CLUSTER = {

@@ -72,9 +72,11 @@ def test_a_registered_credit_code_typed_in_lower_case_is_refused_with_the_way_in
     [error] = response.context["form"].errors["credit_code"]
     assert error == (
         "An organization with this unified social credit code is already registered. "
-        "Its owners or an administrator can add you to it."
+        "Ask to join it instead: an owner of it or an administrator approves your request."
     )
-    assert "Unified social credit code" in response.content.decode()
+    page = response.content.decode()
+    assert "Unified social credit code" in page
+    assert f'href="/my/organizations/claim/?q={CODE.lower()}"' in page
     assert Organization.objects.count() == count
     assert not Membership.objects.filter(user=founder).exists()
 

@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker import ids
 from tracker.eligibility import Profile
-from tracker.models import Application, Authority, Organization, OrganizationKind, Region, Sector
+from tracker.models import (
+    Application,
+    Authority,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Region,
+    Sector,
+)
 from tracker.selectors.organizations import trackable_organizations
 from tracker.validators import normalize_credit_code
 
@@ -203,3 +211,38 @@ class CoBuilderForm(forms.Form):
                 params={"text": text},
             )
         return matches[0]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("1", _("Approve")), ("0", _("Decline"))], coerce=lambda value: value == "1"
+    )
+
+
+class ClaimSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Unified social credit code or exact name"), max_length=200, required=False
+    )
+
+
+class ClaimForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects, widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("That organization does not exist.")},
+    )
+    message = forms.CharField(
+        label=_("Message to its owners (optional)"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who you are at the organization, so that they recognise you."),
+    )

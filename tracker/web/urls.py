@@ -31,6 +31,31 @@ urlpatterns = [
         name="co_builder_remove",
     ),
     path("my/organizations/new/", organizations.organization_new, name="organization_new"),
+    path("my/organizations/claim/", organizations.claim, name="claim"),
+    path("my/organizations/<int:pk>/", organizations.team_page, name="team"),
+    path("my/organizations/<int:pk>/invite/", organizations.invite, name="invite"),
+    path("my/organizations/<int:pk>/leave/", organizations.team_leave, name="team_leave"),
+    path(
+        "my/organizations/<int:pk>/members/<int:membership_pk>/role/",
+        organizations.member_role,
+        name="member_role",
+    ),
+    path(
+        "my/organizations/<int:pk>/members/<int:membership_pk>/remove/",
+        organizations.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "my/organizations/<int:pk>/invitations/<int:invitation_pk>/revoke/",
+        organizations.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "my/organizations/<int:pk>/claims/<int:claim_pk>/decide/",
+        organizations.claim_decide,
+        name="claim_decide",
+    ),
+    path("invitations/<str:token>/", organizations.invitation, name="invitation"),
     path("my/organizations/<int:pk>/calendar-reset/", feeds.calendar_reset, name="calendar_reset"),
     path("unsubscribe/<str:token>/", feeds.unsubscribe, name="unsubscribe"),
 ]
