@@ -115,6 +115,19 @@ def _refuse_last_owner(membership):
         )
 
 
+def _locked(membership):
+    """`membership` read again under a row lock (the caller's copy may be stale); refused if
+    someone removed it meanwhile."""
+    locked = Membership.objects.select_for_update().select_related("user", "organization")
+    locked = locked.filter(pk=membership.pk).first()
+    if locked is None:
+        raise ValidationError(
+            _("%(user)s is no longer a member."), code="not_member",
+            params={"user": membership.user},
+        )
+    return locked
+
+
 def _as(instance, by):
     """Record `by` as the history row's user (the request's user is recorded without it)."""
     if by is not None:
@@ -130,7 +143,7 @@ def change_role(membership, role, by):
         raise ValidationError(
             {"role": ValidationError(_("Choose owner or member."), code="invalid_role")}
         )
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = _locked(membership)
     if membership.role == role:
         return membership
     if role != Membership.Role.OWNER:
@@ -145,6 +158,7 @@ def remove_member(membership, by):
     """An owner removes someone from the team (themselves too, unless they are the last
     owner)."""
     _require_owner(membership.organization, by)
+    membership = _locked(membership)
     _refuse_last_owner(membership)
     _as(membership, by).delete()
 
@@ -152,7 +166,11 @@ def remove_member(membership, by):
 @transaction.atomic
 def leave(organization, user):
     """`user` leaves the team; the last owner cannot, or nobody could manage the team."""
-    membership = Membership.objects.select_for_update().get(organization=organization, user=user)
+    membership = Membership.objects.select_for_update().filter(
+        organization=organization, user=user
+    ).first()
+    if membership is None:
+        return
     if _owner_ids(organization) == {user.pk}:
         raise ValidationError(
             _(

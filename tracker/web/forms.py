@@ -126,8 +126,9 @@ class OrganizationForm(forms.Form):
 
     def add_service_errors(self, error):
         """Put a service's ValidationError on the fields it names (the rest above the form)."""
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
+        # The ValidationErrors themselves, not their messages: the page asks for their codes.
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
 
 
 class TrackForm(forms.Form):
