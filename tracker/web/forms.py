@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tracker import ids
 from tracker.eligibility import Profile
@@ -166,7 +167,9 @@ class ItemWorkForm(forms.Form):
     )
     due_on = forms.DateField(label=_("Due"), required=False)
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=ItemWork._meta.get_field("note").max_length,
+        label=pgettext_lazy("checklist item", "Note"),
+        required=False,
+        max_length=ItemWork._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     file = forms.FileField(label=_("Add a file"), required=False)
