@@ -1,16 +1,19 @@
 """The forms firms and visitors fill: program filters, the self-check and the dashboard actions."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tracker import ids
 from tracker.eligibility import Profile
 from tracker.models import (
     Application,
     Authority,
+    ItemWork,
     Membership,
     Organization,
     OrganizationKind,
@@ -151,7 +154,33 @@ class ChecklistForm(forms.Form):
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["items"].queryset = application.program.checklist_items.all()
+        # The co-building units' list is done by a confirmed partner, not by a tick.
+        self.fields["items"].queryset = application.program.checklist_items.filter(
+            fulfilled_by_co_builders=False
+        )
+
+
+class ItemWorkForm(forms.Form):
+    """An item's card form: who prepares it, by when, a note, and maybe a file."""
+
+    owner = forms.ModelChoiceField(
+        label=_("Responsible"), queryset=None, required=False, empty_label=_("— nobody yet —"),
+        error_messages={"invalid_choice": _("Choose a member of the lead organization.")},
+    )
+    due_on = forms.DateField(label=_("Due"), required=False)
+    note = forms.CharField(
+        label=pgettext_lazy("checklist item", "Note"),
+        required=False,
+        max_length=ItemWork._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    file = forms.FileField(label=_("Add a file"), required=False)
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = get_user_model().objects.filter(
+            memberships__organization=application.organization_id
+        )
 
 
 class StatusForm(forms.Form):

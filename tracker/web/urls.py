@@ -30,6 +30,21 @@ urlpatterns = [
         applications.co_builder_remove,
         name="co_builder_remove",
     ),
+    path(
+        "my/applications/<int:pk>/items/<int:item_pk>/",
+        applications.item_work,
+        name="item_work",
+    ),
+    path(
+        "my/applications/<int:pk>/files/<int:attachment_pk>/",
+        applications.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "my/applications/<int:pk>/files/<int:attachment_pk>/delete/",
+        applications.attachment_delete,
+        name="attachment_delete",
+    ),
     path("my/organizations/new/", organizations.organization_new, name="organization_new"),
     path("my/organizations/claim/", organizations.claim, name="claim"),
     path("my/organizations/<int:pk>/", organizations.team_page, name="team"),
