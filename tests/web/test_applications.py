@@ -528,6 +528,11 @@ def test_an_unknown_name_comes_back_typed_with_close_matches_and_a_new_organizat
     assert "No single organization is named “广西大”" in body
     [card] = response.context["cards"]
     assert [o.name_zh for o in card["partner_form"]["suggestions"]] == ["广西大学"]
+    # The error is beside the form, below the verdict, not at the top of the card.
+    assert card["messages"] == [] and len(card["partner_form"]["errors"]) == 1
+    assert body.index("Materials checklist") > body.index("No single organization") > body.index(
+        "Co-building units"
+    )
     # Once: the next visit shows an empty form.
     assert 'value="广西大"' not in firm.get("/my/").content.decode()
 

@@ -99,8 +99,8 @@ def application_status(request, pk):
 
 # A refused partner form comes back filled in: the dashboard is a list of cards and every
 # action redirects to its card, so the typed text waits in the session under the
-# application's id, and the next page showing that card takes it (once). The error itself is
-# a message in the card, like every action's result.
+# application's id, and the next page showing that card takes it (once). The error is told
+# to the card like every action's result, then moved beside the form (see below).
 PARTNER_FORMS = "partner_forms"
 
 
@@ -116,18 +116,25 @@ def _keep_partner_form(request, application, panel, form):
 
 def _place_partner_forms(request, cards):
     """Give each card its refused partner form, if any, with the organizations the lead may
-    have meant: close to the typed name, or holding the typed credit code."""
+    have meant: close to the typed name, or holding the typed credit code.
+
+    Its errors move from the top of the card to the form: the verdict's findings come in
+    between, a screen or more on a phone. A locked card shows no form, so they stay there.
+    Call after `place_messages`."""
     kept = request.session.pop(PARTNER_FORMS, None)
     if not kept:
         return
     for shown in cards:
         form = kept.get(str(shown["application"].pk))
-        if form is None:
+        if form is None or shown["application"].is_locked:
             continue
         data = form["data"]
         form["suggestions"] = partner_suggestions(
             data.get("partner") or data.get("credit_code") or data.get("name_zh")
         )
+        told = shown.get("messages", [])
+        form["errors"] = [m for m in told if m.level == messages.ERROR]
+        shown["messages"] = [m for m in told if m.level != messages.ERROR]
         shown["partner_form"] = form
 
 
