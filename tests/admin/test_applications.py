@@ -134,3 +134,14 @@ def test_a_saved_applications_status_is_not_a_form_field(admin_client, liugang_a
     form = admin_client.get(url).context["adminform"].form
 
     assert "status" not in form.fields
+
+
+def test_the_co_builder_inline_shows_the_confirmation_but_cannot_set_it(
+    admin_client, liugang_application
+):
+    url = reverse("admin:tracker_application_change", args=[liugang_application.pk])
+    response = admin_client.get(url)
+
+    formset = response.context["inline_admin_formsets"][0]
+    assert {"confirmed_at", "confirmed_by"} <= set(formset.readonly_fields)
+    assert "confirmed_at" not in formset.formset.form.base_fields

@@ -3,13 +3,17 @@ import threading
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from tracker.models import Application, CoBuilder, Organization, OrganizationKind
+from tracker.models import Application, CoBuilder, Membership, Organization, OrganizationKind
 from tracker.services.applications import (
     add_co_builder,
+    add_new_partner,
     change_status,
+    confirm_partnership,
+    decline_partnership,
     remove_co_builder,
     set_ticked_items,
 )
@@ -261,3 +265,123 @@ def test_back_in_preparation_the_checklist_and_partners_change_again(
 
     assert liugang_application.ticks.count() == 1
     assert liugang_application.co_builders.count() == 3
+
+
+# --- Partners entered by the lead and their confirmation ------------------------------------------
+CODE = "91350100M000100Y43"
+
+
+@pytest.fixture
+def partner_owner(django_user_model):
+    """An owner of 广西大学, which has an account."""
+    user = django_user_model.objects.create_user("gxu", "owner@gxu.example.com", "pw")
+    organization = Organization.objects.create(name_zh="广西大学", kind=OrganizationKind.UNIVERSITY)
+    Membership.objects.create(user=user, organization=organization, role=Membership.Role.OWNER)
+    return user
+
+
+def test_an_added_partner_waits_for_its_owners_who_are_emailed(
+    liugang_application, partner_owner, firm_user, django_capture_on_commit_callbacks
+):
+    partner = Organization.objects.get(name_zh="广西大学")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        co_builder = add_co_builder(liugang_application, partner, by=firm_user)
+
+    assert co_builder.confirmed_at is None and co_builder.added_by == firm_user
+    [message] = mail.outbox
+    assert message.to == ["owner@gxu.example.com"]
+    assert "柳钢集团" in message.subject and "广西大学" in message.body
+
+
+def test_a_partner_the_adding_user_owns_is_confirmed_at_once_without_mail(
+    liugang_application, partner_owner, django_capture_on_commit_callbacks
+):
+    partner = Organization.objects.get(name_zh="广西大学")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        co_builder = add_co_builder(liugang_application, partner, by=partner_owner)
+
+    assert co_builder.confirmed_by == partner_owner and co_builder.confirmed_at is not None
+    assert mail.outbox == []
+
+
+def test_a_new_partner_is_created_with_its_unit_unconfirmed(liugang_application, firm_user):
+    co_builder = add_new_partner(
+        liugang_application, name_zh="广西新材料研究院", kind="research_institute",
+        credit_code=CODE.lower(), by=firm_user,
+    )
+
+    organization = co_builder.organization
+    assert organization.added_by == firm_user and organization.credit_code == CODE
+    assert not organization.memberships.exists()
+    assert co_builder.confirmed_at is None
+
+
+def test_a_new_partner_refused_by_the_limit_leaves_no_organization_behind(
+    liugang_application, firm_user
+):
+    for partner in make_partners(3):
+        add_co_builder(liugang_application, partner)
+
+    with pytest.raises(ValidationError) as info:
+        add_new_partner(
+            liugang_application, name_zh="第六个单位", kind="university", by=firm_user
+        )
+
+    assert info.value.code == "max_co_builders"
+    assert not Organization.objects.filter(name_zh="第六个单位").exists()
+
+
+def test_a_new_partner_with_a_registered_credit_code_is_refused_naming_the_existing_one(
+    liugang_application, firm_user
+):
+    Organization.objects.create(name_zh="已登记大学", kind="university", credit_code=CODE)
+
+    with pytest.raises(ValidationError) as info:
+        add_new_partner(
+            liugang_application, name_zh="重复录入", kind="university",
+            credit_code=f" {CODE.lower()} ", by=firm_user,
+        )
+
+    [error] = info.value.error_dict["credit_code"]
+    assert error.code == "partner_credit_code_taken" and error.params["name"] == "已登记大学"
+    assert not Organization.objects.filter(name_zh="重复录入").exists()
+
+
+def test_a_new_partner_with_an_invalid_credit_code_is_refused_on_that_field(
+    liugang_application, firm_user
+):
+    with pytest.raises(ValidationError) as info:
+        add_new_partner(
+            liugang_application, name_zh="某单位", kind="other", credit_code="123", by=firm_user
+        )
+
+    assert info.value.error_dict["credit_code"][0].code == "credit_code_length"
+    assert not Organization.objects.filter(name_zh="某单位").exists()
+
+
+def test_confirming_records_who_and_when(liugang_application, partner_owner, call_open):
+    co_builder = add_co_builder(liugang_application, Organization.objects.get(name_zh="广西大学"))
+
+    confirm_partnership(co_builder, by=partner_owner)
+
+    co_builder.refresh_from_db()
+    assert co_builder.confirmed_by == partner_owner
+    assert co_builder.confirmed_at == call_open
+
+
+def test_declining_a_submitted_applications_unit_removes_it_and_tells_the_lead(
+    liugang_application, partner_owner, firm_user, django_capture_on_commit_callbacks
+):
+    co_builder = add_co_builder(liugang_application, Organization.objects.get(name_zh="广西大学"))
+    Application.objects.filter(pk=liugang_application.pk).update(status="submitted")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decline_partnership(co_builder, by=partner_owner)
+
+    assert not CoBuilder.objects.filter(pk=co_builder.pk).exists()
+    assert CoBuilder.history.filter(id=co_builder.pk, history_type="-").exists()
+    [message] = mail.outbox
+    assert message.to == ["liugang@example.com"]
+    assert "广西大学" in message.subject and "already submitted" in message.body

@@ -8,7 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.factories import make_applications, make_partner, make_programs
-from tracker.models import Application, Attachment, ChecklistTick, CoBuilder, ItemWork, Organization
+from tracker.models import (
+    Application,
+    Attachment,
+    ChecklistTick,
+    CoBuilder,
+    ItemWork,
+    Membership,
+    Organization,
+)
 from tracker.services.applications import add_co_builder, change_status
 from tracker.services.materials import assign_item, upload
 from tracker.services.programs import clone_as_next_edition
@@ -670,3 +678,146 @@ def test_an_application_page_with_files_and_assignments_makes_a_bounded_number_o
         response = firm.get(f"/my/applications/{application.pk}/")
 
     assert response.status_code == 200
+
+
+# --- Partners: suggestions, a refused form that keeps its text, confirmation ------------------
+@pytest.fixture
+def gxu_owner(django_user_model, seeded):
+    """An owner of 广西大学 (the partner), logged in with their own client."""
+    user = django_user_model.objects.create_user("gxu", "owner@gxu.example.com", "pw")
+    organization = Organization.objects.create(
+        name_zh="广西大学", name_en="Guangxi University", kind="university",
+        credit_code="91350100M000100Y43", notes="private note",
+    )
+    Membership.objects.create(user=user, organization=organization, role=Membership.Role.OWNER)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    client.force_login(user)
+    return client
+
+
+def test_suggestions_need_a_login(english_client, seeded):
+    assert english_client.get("/my/partners/search/?q=广西").status_code == 302
+
+
+def test_suggestions_give_at_most_eight_names_and_nothing_private(
+    firm, gxu_owner, django_assert_max_num_queries
+):
+    for n in range(12):
+        make_partner(f"广西测试大学{n}")
+
+    with django_assert_max_num_queries(3):
+        results = firm.get("/my/partners/search/", {"q": "广西"}).json()["results"]
+
+    assert len(results) == 8
+    assert results[0]["name"] == "Guangxi University"  # the shortest name: the closest
+    assert all(set(result) == {"id", "name", "region", "kind"} for result in results)
+    assert "private note" not in str(results)
+
+
+def test_suggestions_match_a_typed_credit_code_prefix_and_ignore_one_character(firm, gxu_owner):
+    by_code = firm.get("/my/partners/search/", {"q": "９１３５０１００m"}).json()["results"]
+    too_short = firm.get("/my/partners/search/", {"q": "广"}).json()["results"]
+
+    assert [r["name"] for r in by_code] == ["Guangxi University"]
+    assert too_short == []
+
+
+def test_an_unknown_name_comes_back_typed_with_close_matches_and_a_new_organization_offer(
+    firm, application, gxu_owner
+):
+    response = firm.post(
+        f"/my/applications/{application.pk}/co-builders/", {"partner": "广西大"}, follow=True
+    )
+
+    body = response.content.decode()
+    assert 'value="广西大"' in body  # in the partner field and the new organization's name
+    assert "Did you mean…" in body and "Guangxi University" in body
+    assert "No single organization is named “广西大”" in body
+    [card] = response.context["cards"]
+    assert [o.name_zh for o in card["partner_form"]["suggestions"]] == ["广西大学"]
+    # The error is beside the form, below the verdict, not at the top of the card.
+    assert card["messages"] == [] and len(card["partner_form"]["errors"]) == 1
+    assert body.index("Materials checklist") > body.index("No single organization") > body.index(
+        "Co-building units"
+    )
+    # Once: the next visit shows an empty form.
+    assert 'value="广西大"' not in firm.get("/my/").content.decode()
+
+
+def test_a_suggestion_is_added_by_its_id(firm, application, gxu_owner):
+    partner = Organization.objects.get(name_zh="广西大学")
+
+    firm.post(
+        f"/my/applications/{application.pk}/co-builders/",
+        {"partner": "广西", "organization": partner.pk},
+    )
+
+    assert application.co_builders.get(organization=partner).confirmed_at is None
+
+
+def test_a_sixth_new_partner_is_refused_naming_5_and_keeps_what_was_typed(firm, application):
+    for n in range(3):
+        add_co_builder(application, make_partner(f"高校{n}"))
+
+    response = firm.post(
+        f"/my/applications/{application.pk}/co-builders/new/",
+        {"name_zh": "第六个研究院", "kind": "research_institute", "credit_code": ""},
+        follow=True,
+    )
+
+    body = response.content.decode()
+    assert "Co-building units: at most 5 are allowed for this program" in body
+    assert 'value="第六个研究院"' in body
+    assert '<option value="research_institute" selected>' in body
+    assert not Organization.objects.filter(name_zh="第六个研究院").exists()
+
+
+def test_a_new_partner_is_shown_awaiting_confirmation_without_an_account(firm, application):
+    firm.post(
+        f"/my/applications/{application.pk}/co-builders/new/",
+        {"name_zh": "新建研究院", "kind": "research_institute", "credit_code": ""},
+    )
+
+    body = firm.get("/my/").content.decode()
+    assert "新建研究院" in body and "Awaiting confirmation (no account yet)" in body
+
+
+def test_the_partners_owner_confirms_from_the_dashboard(
+    firm, application, gxu_owner, django_assert_max_num_queries
+):
+    partner = Organization.objects.get(name_zh="广西大学")
+    co_builder = add_co_builder(application, partner)
+
+    with django_assert_max_num_queries(12):
+        body = gxu_owner.get("/my/").content.decode()
+    assert "invites Guangxi University as a co-building unit" in body
+    gxu_owner.post(f"/my/partnerships/{co_builder.pk}/confirm/")
+
+    co_builder.refresh_from_db()
+    assert co_builder.confirmed_at is not None
+    assert "Confirmed" in firm.get("/my/").content.decode()
+
+
+def test_the_partners_owner_declines_and_the_unit_is_removed(firm, application, gxu_owner):
+    co_builder = add_co_builder(application, Organization.objects.get(name_zh="广西大学"))
+
+    response = gxu_owner.post(f"/my/partnerships/{co_builder.pk}/decline/")
+
+    assert response.status_code == 302
+    assert not CoBuilder.objects.filter(pk=co_builder.pk).exists()
+
+
+def test_nobody_but_the_partners_owners_can_confirm_or_decline(
+    firm, other_firm_user, application, gxu_owner
+):
+    co_builder = add_co_builder(application, Organization.objects.get(name_zh="广西大学"))
+    stranger = Client()
+    stranger.force_login(other_firm_user)
+
+    for client in (firm, stranger):  # the lead's own member included
+        for action in ("confirm", "decline"):
+            response = client.post(f"/my/partnerships/{co_builder.pk}/{action}/")
+            assert response.status_code == 404
+    co_builder.refresh_from_db()
+    assert co_builder.confirmed_at is None

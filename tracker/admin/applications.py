@@ -48,6 +48,9 @@ class CoBuilderInline(BoundedIdsMixin, admin.TabularInline):
     formset = CoBuilderFormSet
     extra = 0
     autocomplete_fields = ["organization"]
+    # Only the partner's owners confirm, on their dashboard; the admin shows when they did.
+    fields = ["organization", "confirmed_at", "confirmed_by"]
+    readonly_fields = ["confirmed_at", "confirmed_by"]
 
 
 class ChecklistTickInline(BoundedIdsMixin, admin.TabularInline):

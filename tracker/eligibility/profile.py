@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
-from tracker.models import CoBuilder, checklist_progress
+from tracker.models import CoBuilder, Membership, checklist_progress
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,17 @@ class Profile:
         return [
             f"{prefix}organization__sectors",
             Prefetch(
-                f"{prefix}co_builders", queryset=CoBuilder.objects.select_related("organization")
+                f"{prefix}co_builders",
+                # `partner_has_owner`: the card tells a unit nobody can confirm yet (no
+                # account) from one that waits for its owners; in the same query.
+                queryset=CoBuilder.objects.select_related("organization").annotate(
+                    partner_has_owner=Exists(
+                        Membership.objects.filter(
+                            organization=OuterRef("organization_id"),
+                            role=Membership.Role.OWNER,
+                        )
+                    )
+                ),
             ),
             f"{prefix}ticks",
         ]

@@ -1,11 +1,14 @@
 """Writes on applications: tracking a program, its status, checklist ticks and co-builders."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Application, ChecklistTick, CoBuilder
+from tracker.models import Application, ChecklistTick, CoBuilder, Membership, Organization
+from tracker.notifications import partnerships
+from tracker.services.organizations import credit_code_taken
 
 
 def track(*, organization, program):
@@ -149,8 +152,13 @@ def lock_and_check_co_builders(application_id, *, adding, keeping_existing=None)
 
 
 @transaction.atomic
-def add_co_builder(application, partner):
-    """The one code path that adds a co-building unit outside the admin's formset."""
+def add_co_builder(application, partner, *, by=None):
+    """The one code path that adds a co-building unit outside the admin's formset.
+
+    The unit waits for the partner's owners to confirm it (they are emailed once the row is
+    committed); it counts toward the limit meanwhile, being a row. When `by` is an owner of
+    the partner as well, nobody else is asked: the unit is confirmed at once.
+    """
     if partner.pk == application.organization_id:
         raise ValidationError({"organization": CoBuilder.lead_error()})
     _lock_unsubmitted(application.pk, "organization")
@@ -159,7 +167,92 @@ def add_co_builder(application, partner):
     # constraint's IntegrityError.
     if CoBuilder.objects.filter(application_id=application.pk, organization=partner).exists():
         raise ValidationError({"organization": CoBuilder.duplicate_error()})
-    return CoBuilder.objects.create(application_id=application.pk, organization=partner)
+    co_builder = CoBuilder(application_id=application.pk, organization=partner, added_by=by)
+    if by is not None and partner.memberships.filter(user=by, role=Membership.Role.OWNER).exists():
+        co_builder.confirmed_at, co_builder.confirmed_by = timezone.now(), by
+    co_builder.save()
+    if co_builder.confirmed_at is None:
+        transaction.on_commit(lambda: partnerships.send_request(co_builder.pk))
+    return co_builder
+
+
+@transaction.atomic
+def add_new_partner(application, *, name_zh, kind, credit_code="", by):
+    """Enter a partner organization nobody has registered yet, and add it as a co-building
+    unit, in one transaction: when the unit is refused (the limit, a submitted application)
+    the organization is not kept either.
+
+    A credit code that is already registered means the organization exists: it is refused
+    with that organization, so the lead picks it instead of entering a copy. The new
+    organization has no owner, so its unit stays unconfirmed until someone joins it.
+    """
+    organization = Organization(name_zh=name_zh, kind=kind, credit_code=credit_code, added_by=by)
+    organization.full_clean(exclude=["calendar_token"], validate_constraints=False)
+    if credit_code_taken(organization.credit_code):
+        raise _partner_exists_error(organization.credit_code)
+    try:
+        # A savepoint: the same code entered at the same moment by another firm loses the
+        # race at the unique constraint and gets the same message, not a 500.
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError:
+        if credit_code_taken(organization.credit_code):
+            raise _partner_exists_error(organization.credit_code) from None
+        raise
+    return add_co_builder(application, organization, by=by)
+
+
+def _partner_exists_error(credit_code):
+    existing = Organization.objects.get(credit_code=credit_code)
+    return ValidationError(
+        {
+            "credit_code": ValidationError(
+                _(
+                    "“%(name)s” already has this unified social credit code: choose it "
+                    "instead of entering the organization again."
+                ),
+                code="partner_credit_code_taken",
+                params={"name": existing.name, "id": existing.pk},
+            )
+        }
+    )
+
+
+def _lock_co_builder(co_builder):
+    """The unit again, under its application's lock: a confirm and a decline (or the lead's
+    removal) posted at once must not both act on it."""
+    Application.objects.select_for_update(of=("self",)).filter(pk=co_builder.application_id).get()
+    return CoBuilder.objects.filter(pk=co_builder.pk).first()
+
+
+@transaction.atomic
+def confirm_partnership(co_builder, *, by):
+    """An owner of the partner confirms the unit. Allowed whatever the application's status:
+    confirming does not change which units the application names."""
+    current = _lock_co_builder(co_builder)
+    if current is None or current.confirmed_at is not None:
+        return current  # declined or removed meanwhile, or confirmed already: nothing to do
+    current.confirmed_at, current.confirmed_by = timezone.now(), by
+    current.save(update_fields=["confirmed_at", "confirmed_by"])
+    return current
+
+
+@transaction.atomic
+def decline_partnership(co_builder, *, by):
+    """An owner of the partner declines: the unit is deleted (its history keeps it).
+
+    Allowed even once the application is submitted, unlike the lead's own changes: nobody
+    may be named as a partner against its word. The lead's owners are emailed, since their
+    application may now name fewer units than it was handed in with.
+    """
+    current = _lock_co_builder(co_builder)
+    if current is None:
+        return
+    current._change_reason = f"declined by user {by.pk}"
+    current.delete()
+    transaction.on_commit(
+        lambda: partnerships.send_declined(current.application_id, current.organization_id)
+    )
 
 
 @transaction.atomic

@@ -47,7 +47,7 @@ def create_organization(
     # Constraints after the fields: the uniqueness check must see the normalised code, and a
     # taken code gets its own message rather than the constraint's generic one.
     organization.full_clean(validate_constraints=False)
-    if _credit_code_taken(organization.credit_code):
+    if credit_code_taken(organization.credit_code):
         raise _credit_code_taken_error()
     organization.validate_constraints()
     try:
@@ -56,7 +56,7 @@ def create_organization(
         with transaction.atomic():
             organization.save()
     except IntegrityError:
-        if _credit_code_taken(organization.credit_code):
+        if credit_code_taken(organization.credit_code):
             raise _credit_code_taken_error() from None
         raise
     organization.sectors.set(sectors)
@@ -70,7 +70,7 @@ def _credit_code_taken_error():
     )
 
 
-def _credit_code_taken(code):
+def credit_code_taken(code):
     return bool(code) and Organization.objects.filter(credit_code=code).exists()
 
 

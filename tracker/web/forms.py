@@ -106,7 +106,15 @@ def _label(field):
     return capfirst(Organization._meta.get_field(field).verbose_name)
 
 
-class OrganizationForm(forms.Form):
+class ServiceErrorsMixin:
+    def add_service_errors(self, error):
+        """Put a service's ValidationError on the fields it names (the rest above the form)."""
+        # The ValidationErrors themselves, not their messages: pages ask for their codes.
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class OrganizationForm(ServiceErrorsMixin, forms.Form):
     """A firm registering its own organization. The credit code is taken as typed (lower-case,
     full-width, with spaces): the model field normalises and validates it when the service
     saves, and its errors come back onto this form's fields."""
@@ -126,12 +134,6 @@ class OrganizationForm(forms.Form):
         label=_label("credit_code"), required=False, max_length=40,
         help_text=Organization._meta.get_field("credit_code").help_text,
     )
-
-    def add_service_errors(self, error):
-        """Put a service's ValidationError on the fields it names (the rest above the form)."""
-        # The ValidationErrors themselves, not their messages: the page asks for their codes.
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class TrackForm(forms.Form):
@@ -219,28 +221,55 @@ class StatusForm(forms.Form):
 
 
 class CoBuilderForm(forms.Form):
+    """An existing organization as a partner: the one picked among the suggestions
+    (`organization`, its id), else the one whose exact name or credit code was typed."""
+
     partner = forms.CharField(
         label=_("Partner organization"),
         max_length=200,
+        required=False,
         help_text=_("Its exact name or unified social credit code."),
     )
+    organization = forms.IntegerField(
+        required=False, min_value=1, max_value=ids.MAX_ID, widget=forms.HiddenInput
+    )
 
-    def clean_partner(self):
-        text = self.cleaned_data["partner"].strip()
-        matches = list(
-            Organization.objects.filter(
-                Q(name_zh=text)
-                | Q(name_en__iexact=text)
-                | Q(credit_code=normalize_credit_code(text))
-            )[:2]
-        )
-        if len(matches) != 1:
-            raise ValidationError(
-                _("No single organization is named “%(text)s”: give its exact name or code."),
-                code="partner_not_found",
-                params={"text": text},
+    def clean(self):
+        data = super().clean()
+        text = (data.get("partner") or "").strip()
+        if data.get("organization"):
+            matches = list(Organization.objects.filter(pk=data["organization"]))
+        elif text:
+            matches = list(
+                Organization.objects.filter(
+                    Q(name_zh=text)
+                    | Q(name_en__iexact=text)
+                    | Q(credit_code=normalize_credit_code(text))
+                )[:2]
             )
-        return matches[0]
+        else:
+            self.add_error("partner", forms.Field.default_error_messages["required"])
+            return data
+        if len(matches) != 1:
+            self.add_error(
+                "partner",
+                ValidationError(
+                    _("No single organization is named “%(text)s”: give its exact name or code."),
+                    code="partner_not_found",
+                    params={"text": text},
+                ),
+            )
+        else:
+            data["organization"] = matches[0]
+        return data
+
+
+class NewPartnerForm(ServiceErrorsMixin, forms.Form):
+    """A partner organization nobody has registered yet, entered by the lead."""
+
+    name_zh = OrganizationForm.base_fields["name_zh"]
+    kind = OrganizationForm.base_fields["kind"]
+    credit_code = OrganizationForm.base_fields["credit_code"]
 
 
 class InviteForm(forms.Form):

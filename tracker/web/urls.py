@@ -26,6 +26,22 @@ urlpatterns = [
         "my/applications/<int:pk>/co-builders/", applications.co_builder_add, name="co_builder_add"
     ),
     path(
+        "my/applications/<int:pk>/co-builders/new/",
+        applications.co_builder_new,
+        name="co_builder_new",
+    ),
+    path("my/partners/search/", applications.partner_search, name="partner_search"),
+    path(
+        "my/partnerships/<int:pk>/confirm/",
+        applications.partnership_confirm,
+        name="partnership_confirm",
+    ),
+    path(
+        "my/partnerships/<int:pk>/decline/",
+        applications.partnership_decline,
+        name="partnership_decline",
+    ),
+    path(
         "my/applications/<int:pk>/co-builders/<int:co_builder_pk>/remove/",
         applications.co_builder_remove,
         name="co_builder_remove",

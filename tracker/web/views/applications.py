@@ -3,22 +3,33 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from tracker.models import Attachment
+from tracker.models import Attachment, OrganizationKind
 from tracker.selectors.applications import (
     application_for,
     application_to_change,
     card,
     dashboard_cards,
 )
-from tracker.selectors.organizations import member_organizations
+from tracker.selectors.organizations import (
+    member_organizations,
+    partner_suggestions,
+    partnership_requests,
+)
 from tracker.services import applications as services
 from tracker.services import materials
-from tracker.web.forms import ChecklistForm, CoBuilderForm, ItemWorkForm, StatusForm
+from tracker.web.forms import (
+    ChecklistForm,
+    CoBuilderForm,
+    ItemWorkForm,
+    NewPartnerForm,
+    StatusForm,
+)
 from tracker.web.views.responses import back_to_dashboard, place_messages, private_page, tell
 
 
@@ -30,7 +41,10 @@ def dashboard(request):
         "cards": cards,
         "messages": place_messages(request, cards),
         "organizations": member_organizations(request.user),
+        "partnership_requests": partnership_requests(request.user),
+        "kinds": OrganizationKind.choices,
     }
+    _place_partner_forms(request, cards)
     return render(request, "tracker/dashboard.html", ctx)
 
 
@@ -38,20 +52,28 @@ def dashboard(request):
 @login_required
 def application_detail(request, pk):
     shown = card(application_for(request.user, pk))
-    ctx = {"card": shown, "messages": place_messages(request, [shown])}
+    ctx = {
+        "card": shown,
+        "messages": place_messages(request, [shown]),
+        "kinds": OrganizationKind.choices,
+    }
+    _place_partner_forms(request, [shown])
     return render(request, "tracker/application.html", ctx)
 
 
 def _run(request, application, form, action, success):
     """Run `action(cleaned_data)` if the form is valid; the form's or the service's validation
-    errors become a message in the application's card (nothing is written then)."""
+    errors become a message in the application's card (nothing is written then). True when
+    the action succeeded."""
     try:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
         action(form.cleaned_data)
         tell(request, application, messages.SUCCESS, success)
+        return True
     except ValidationError as exc:
         tell(request, application, messages.ERROR, " ".join(exc.messages))
+        return False
 
 
 @private_page
@@ -82,18 +104,129 @@ def application_status(request, pk):
     return back_to_dashboard(application)
 
 
+# A refused partner form comes back filled in: the dashboard is a list of cards and every
+# action redirects to its card, so the typed text waits in the session under the
+# application's id, and the next page showing that card takes it (once). The error is told
+# to the card like every action's result, then moved beside the form (see below).
+PARTNER_FORMS = "partner_forms"
+
+
+def _keep_partner_form(request, application, panel, form):
+    kept = request.session.get(PARTNER_FORMS, {})
+    fields = ["partner"] if panel == "existing" else list(form.fields)
+    kept[str(application.pk)] = {
+        "panel": panel,
+        "data": {name: form.data.get(name, "")[:200] for name in fields},
+    }
+    request.session[PARTNER_FORMS] = kept
+
+
+def _place_partner_forms(request, cards):
+    """Give each card its refused partner form, if any, with the organizations the lead may
+    have meant: close to the typed name, or holding the typed credit code.
+
+    Its errors move from the top of the card to the form: the verdict's findings come in
+    between, a screen or more on a phone. A locked card shows no form, so they stay there.
+    Call after `place_messages`."""
+    kept = request.session.pop(PARTNER_FORMS, None)
+    if not kept:
+        return
+    for shown in cards:
+        form = kept.get(str(shown["application"].pk))
+        if form is None or shown["application"].is_locked:
+            continue
+        data = form["data"]
+        form["suggestions"] = partner_suggestions(
+            data.get("partner") or data.get("credit_code") or data.get("name_zh")
+        )
+        told = shown.get("messages", [])
+        form["errors"] = [m for m in told if m.level == messages.ERROR]
+        shown["messages"] = [m for m in told if m.level != messages.ERROR]
+        shown["partner_form"] = form
+
+
+def _add_partner(request, application, panel, form, action):
+    if not _run(request, application, form, action, _("Co-building unit added.")):
+        _keep_partner_form(request, application, panel, form)
+    return back_to_dashboard(application)
+
+
 @private_page
 @login_required
 @require_POST
 def co_builder_add(request, pk):
     application = application_to_change(request.user, pk)
-    form = CoBuilderForm(request.POST)
-    _run(
-        request, application, form,
-        lambda data: services.add_co_builder(application, data["partner"]),
-        _("Co-building unit added."),
+    return _add_partner(
+        request, application, "existing", CoBuilderForm(request.POST),
+        lambda data: services.add_co_builder(application, data["organization"], by=request.user),
     )
-    return back_to_dashboard(application)
+
+
+@private_page
+@login_required
+@require_POST
+def co_builder_new(request, pk):
+    application = application_to_change(request.user, pk)
+    return _add_partner(
+        request, application, "new", NewPartnerForm(request.POST),
+        lambda data: services.add_new_partner(application, **data, by=request.user),
+    )
+
+
+@private_page
+@login_required
+@require_GET
+def partner_search(request):
+    """Suggestions under the partner field: what anybody may see of an organization on the
+    site (its name, region and kind), nothing of its applications or people."""
+    results = [
+        {
+            "id": organization.pk,
+            "name": organization.name,
+            "region": str(organization.region or ""),
+            "kind": organization.get_kind_display(),
+        }
+        for organization in partner_suggestions(request.GET.get("q", "")[:200])
+    ]
+    return JsonResponse({"results": results})
+
+
+def _partnership_request(request, pk):
+    """A unit waiting for the user's confirmation as an owner of the partner; 404 otherwise
+    (the lead's own members included: a partner speaks for itself)."""
+    return get_object_or_404(partnership_requests(request.user), pk=pk)
+
+
+def _back_to_requests():
+    return redirect(f"{reverse('tracker:dashboard')}#partnership-requests")
+
+
+@private_page
+@login_required
+@require_POST
+def partnership_confirm(request, pk):
+    co_builder = _partnership_request(request, pk)
+    services.confirm_partnership(co_builder, by=request.user)
+    messages.success(
+        request,
+        _("You confirmed %(partner)s as a co-building unit of %(lead)s.")
+        % {"partner": co_builder.organization, "lead": co_builder.application.organization},
+    )
+    return _back_to_requests()
+
+
+@private_page
+@login_required
+@require_POST
+def partnership_decline(request, pk):
+    co_builder = _partnership_request(request, pk)
+    services.decline_partnership(co_builder, by=request.user)
+    messages.success(
+        request,
+        _("You declined: %(partner)s is no longer a co-building unit of %(lead)s.")
+        % {"partner": co_builder.organization, "lead": co_builder.application.organization},
+    )
+    return _back_to_requests()
 
 
 @private_page
