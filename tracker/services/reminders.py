@@ -13,6 +13,7 @@ from allauth.account.signals import email_changed
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import translation
@@ -39,26 +40,26 @@ def set_reminders(user, organization, *, receive, language):
                 NOT_A_MEMBER, code="not_a_member", params={"organization": organization}
             )}
         )
-    codes = [code for code, _name in settings.LANGUAGES]
+    codes = _language_codes()
     if language not in codes:
         raise ValidationError(
             {"language": ValidationError(
                 UNKNOWN_LANGUAGE, code="language", params={"languages": ", ".join(codes)}
             )}
         )
-    contact = _member_contact(user, organization)
+    contact, _chosen = _member_contact(user, organization)
     contact.language = language
     if receive:
         contact.unsubscribed_at = None
-        contact.save()
-    else:
-        contact.save()
-        unsubscribe(contact)
+    contact.save()
+    if not receive and unsubscribe(contact):
         contact.refresh_from_db(fields=["unsubscribed_at"])
     return contact
 
 
-@transaction.atomic
+# No savepoint: callers (create_organization) are inside their own transaction already, and
+# a failure here fails the whole change they make.
+@transaction.atomic(savepoint=False)
 def default_on_for_owner(membership, *, language=None):
     """Reminders on for someone who just became an owner, unless they chose already.
 
@@ -69,46 +70,48 @@ def default_on_for_owner(membership, *, language=None):
     """
     if membership.role != Membership.Role.OWNER or not membership.user.email:
         return None
-    existing = Contact.objects.filter(
-        user=membership.user, organization=membership.organization
-    ).first()
-    if existing is not None:
-        return existing
-    contact = _member_contact(membership.user, membership.organization)
-    contact.language = language or _active_language()
-    contact.unsubscribed_at = None
-    contact.save()
+    contact, chosen = _member_contact(membership.user, membership.organization)
+    if not chosen:
+        contact.language = language or _active_language()
+        contact.unsubscribed_at = None
+        contact.save()
     return contact
+
+
+def _language_codes():
+    return [code for code, _name in settings.LANGUAGES]
 
 
 def _active_language():
-    codes = [code for code, _name in settings.LANGUAGES]
     active = translation.get_language()
-    return active if active in codes else settings.LANGUAGE_CODE
+    return active if active in _language_codes() else settings.LANGUAGE_CODE
 
 
 def _member_contact(user, organization):
-    """The member's row (unsaved if new), with the account's address.
+    """(the member's row with the account's address, unsaved if new; whether the member had a
+    row already, i.e. has chosen), in one query.
 
     An administrator may have entered the member's address as the organization's contact
     before they joined: that row becomes theirs (the unique key allows one row per address),
-    so the person gets one mail, not two.
+    so the person gets one mail, not two. Should the member have a row of their own already
+    (their address changed since), that fallback row would collide with it on the unique key
+    and only repeat what it sends: it goes.
     """
     if not user.email:
         raise ValidationError({"receive": ValidationError(NO_ADDRESS, code="no_email")})
-    rows = Contact.objects.select_for_update().filter(organization=organization)
-    contact = (
-        rows.filter(user=user).first()
-        or rows.filter(user=None, email__iexact=user.email).first()
-        or Contact(organization=organization)
+    found = list(
+        Contact.objects.select_for_update().filter(
+            Q(user=user) | Q(user=None, email__iexact=user.email), organization=organization
+        )
     )
-    if contact.user_id is not None:
-        # Their address changed since the row was written: a fallback row holding the new one
-        # would collide with it on the unique key, and only repeat what this row sends.
-        rows.filter(user=None, email__iexact=user.email).delete()
+    mine = next((contact for contact in found if contact.user_id == user.pk), None)
+    entered = next((contact for contact in found if contact.user_id is None), None)
+    if mine is not None and entered is not None:
+        entered.delete()
+    contact = mine or entered or Contact(organization=organization)
     contact.user = user
     contact.email = user.email
-    return contact
+    return contact, mine is not None
 
 
 @receiver(email_changed)
