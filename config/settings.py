@@ -122,6 +122,38 @@ STORAGES = {
     },
 }
 
+# --- Uploaded files (checklist attachments) ------------------------------------------------
+# Firms' files are served only by a view that checks membership (tracker:attachment), never
+# from a public URL: there is no MEDIA_URL route, and MEDIA_ROOT must not be published by the
+# web server. With ATTACHMENT_S3_BUCKET set they go to an S3-compatible store instead, private,
+# read back through the same view.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+ATTACHMENT_S3_BUCKET = env.str("ATTACHMENT_S3_BUCKET", default="")
+if ATTACHMENT_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENT_S3_BUCKET,
+            "endpoint_url": env.str("ATTACHMENT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("ATTACHMENT_S3_REGION", default="") or None,
+            "access_key": env.str("ATTACHMENT_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("ATTACHMENT_S3_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            # Signed, expiring URLs only, should anything ever ask the store for one.
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# The largest attachment accepted; a larger one is refused with a message naming the limit.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Uploads above this size are spooled to a temporary file rather than held in memory, so a
+# large file does not cost a worker its size in RAM; the form fields besides the file stay
+# small. The proxy in front should refuse bodies well above ATTACHMENT_MAX_BYTES.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
 # --- Security (effective when DEBUG is off) -------------------------------------------------
 # Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=1 so Django trusts its
 # X-Forwarded-Proto header; set SECURE_SSL_REDIRECT=0 only when the proxy already redirects.
@@ -210,6 +242,10 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="政策申报提醒 <reminders@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Team invitations -----------------------------------------------------------------------
+# Seconds an emailed invitation link works; each invitation also stores its own expires_at.
+INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=7 * 24 * 3600)
 
 # --- django-q2 ------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

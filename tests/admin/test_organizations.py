@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.admin.formsets import management
-from tracker.models import Organization
+from tracker.models import Claim, Membership, Organization
 
 
 def test_a_bad_credit_code_is_a_form_error_naming_the_field(admin_client, seeded):
@@ -74,3 +74,48 @@ def test_a_sector_id_too_large_for_the_database_is_a_form_error(admin_client, se
     assert response.status_code == 200
     assert "sectors" in response.context["adminform"].form.errors
     assert not Organization.objects.filter(name_zh="测试公司").exists()
+
+
+@pytest.fixture
+def claimant(django_user_model, db):
+    return django_user_model.objects.create_user("claimant", "claimant@example.com", "pw")
+
+
+def test_an_administrator_approves_a_claim_and_the_first_claimant_owns_the_organization(
+    admin_client, seeded, claimant
+):
+    organization = Organization.objects.filter(memberships=None).first()
+    claim = Claim.objects.create(organization=organization, user=claimant)
+
+    admin_client.post(
+        reverse("admin:tracker_claim_changelist"),
+        {"action": "approve", "_selected_action": [claim.pk]},
+    )
+
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPROVED
+    assert Membership.objects.get(user=claimant).role == Membership.Role.OWNER
+
+
+def test_a_decided_claim_is_left_alone_with_a_warning(admin_client, seeded, claimant, settings):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    organization = Organization.objects.first()
+    claim = Claim.objects.create(
+        organization=organization, user=claimant, status=Claim.Status.DECLINED
+    )
+
+    response = admin_client.post(
+        reverse("admin:tracker_claim_changelist"),
+        {"action": "approve", "_selected_action": [claim.pk]},
+        follow=True,
+    )
+
+    assert "This request has already been decided." in response.content.decode()
+    assert not Membership.objects.filter(user=claimant).exists()
+
+
+def test_invitations_are_listed_read_only(admin_client, seeded):
+    response = admin_client.get(reverse("admin:tracker_invitation_changelist"))
+
+    assert response.status_code == 200
+    assert admin_client.get(reverse("admin:tracker_invitation_add")).status_code == 403

@@ -105,17 +105,17 @@ def test_the_seed_application_is_eligible_once_its_materials_are_ticked(pilot_ba
     assert findings_by_rule(verdict)["partnership"].outcome == Outcome.PREFERRED
 
 
-def test_unticked_materials_make_the_application_incomplete_not_ineligible(
+def test_unticked_materials_are_reported_apart_and_leave_an_eligible_firm_eligible(
     program, liuzhou, new_materials
 ):
     profile = liugang_profile(liuzhou, new_materials, ticked_item_ids=frozenset())
 
     verdict = evaluate(profile, program)
 
-    checklist = findings_by_rule(verdict)["checklist"]
-    assert checklist.outcome == Outcome.UNKNOWN
-    assert "0 of 2" in str(checklist.reason)
-    assert verdict.summary == Summary.INCOMPLETE
+    assert verdict.materials.outcome == Outcome.UNKNOWN
+    assert "0 of 2" in str(verdict.materials.reason)
+    assert "checklist" not in findings_by_rule(verdict)
+    assert verdict.summary == Summary.ELIGIBLE
 
 
 def test_joint_only_materials_are_not_asked_without_co_builders(program, liuzhou, new_materials):
@@ -128,7 +128,22 @@ def test_joint_only_materials_are_not_asked_without_co_builders(program, liuzhou
         ticked_item_ids=frozenset([first.pk]),
     )
 
-    assert findings_by_rule(evaluate(profile, program))["checklist"].outcome == Outcome.PASS
+    assert evaluate(profile, program).materials.outcome == Outcome.PASS
+
+
+def test_the_co_building_units_list_is_done_once_a_co_builder_has_confirmed(
+    program, liuzhou, new_materials
+):
+    first = program.checklist_items.get(joint_only=False)
+    ticked = dict(ticked_item_ids=frozenset([first.pk]))
+
+    unconfirmed = evaluate(liugang_profile(liuzhou, new_materials, **ticked), program)
+    confirmed = evaluate(
+        liugang_profile(liuzhou, new_materials, co_builders_confirmed=True, **ticked), program
+    )
+
+    assert "1 of 2" in str(unconfirmed.materials.reason)
+    assert confirmed.materials.outcome == Outcome.PASS
 
 
 def test_six_co_builders_are_not_eligible_and_the_fix_says_remove_one(

@@ -47,11 +47,12 @@ def visit_as_a_visitor_then_as_the_firm(browser, site):
     page.fill("#id_password", "pw")
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_url("**/my/")
-    checklist = page.locator("form[action$='/ticks/']")
-    checklist.get_by_label("认定申报材料").check()
-    checklist.locator("button[type=submit]").click()
+    # The checkboxes sit in the list, outside the ticks form they belong to (form="…"): each
+    # item also has its own form for who prepares it and its files.
+    page.locator("ul.checklist").get_by_label("认定申报材料").check()
+    page.locator("form[action$='/ticks/'] button[type=submit]").click()
     page.wait_for_url("**/my/#application-*")
-    assert page.locator("form[action$='/ticks/'] input[type=checkbox]").first.is_checked()
+    assert page.locator("ul.checklist input[type=checkbox][form^='ticks-']").first.is_checked()
     # The result shows where the firm acted: in the card the page scrolled to, on screen.
     saved = page.locator("article.card .messages li", has_text="材料清单已保存")
     assert saved.evaluate("e => e.getBoundingClientRect().bottom <= window.innerHeight")

@@ -4,11 +4,13 @@ import re
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.factories import make_applications, make_partner, make_programs
-from tracker.models import Application, ChecklistTick, CoBuilder, Organization
+from tracker.models import Application, Attachment, ChecklistTick, CoBuilder, ItemWork, Organization
 from tracker.services.applications import add_co_builder, change_status
+from tracker.services.materials import assign_item, upload
 from tracker.services.programs import clone_as_next_edition
 
 
@@ -36,15 +38,20 @@ def test_it_needs_a_login(english_client, seeded):
     assert response.url == "/accounts/login/?next=/my/"
 
 
-def test_it_shows_the_firms_application_with_its_findings(firm, application, call_open):
+def test_it_shows_the_firms_application_with_eligibility_and_materials_apart(
+    firm, application, call_open
+):
     response = firm.get("/my/")
 
     [card] = response.context["cards"]
     assert card["application"] == application
-    assert card["verdict"].summary == "incomplete"  # nothing ticked yet
+    # Nothing ticked yet: materials to prepare, not doubt about eligibility.
+    assert card["verdict"].summary == "eligible"
     body = response.content.decode()
     assert "2 of at most 5" in body
-    assert "0 of 2 required items ticked" in body
+    assert "Materials 0/2" in body
+    # Due by default 5 days (the program's item_due_days) before the April 20 deadline.
+    assert "Next: Certification application materials, due by April 15, 2025" in body
 
 
 def test_another_firm_sees_none_of_it(other_firm, application):
@@ -381,7 +388,8 @@ def test_queries_stay_bounded_whatever_the_number_of_applications(
     partners = [make_partner("合作高校"), make_partner("合作企业", kind="enterprise")]
     make_applications(liugang, programs, partners)
 
-    with django_assert_max_num_queries(12):
+    # 15: three fixed queries for the item work, the files and the team's members.
+    with django_assert_max_num_queries(15):
         response = firm.get("/my/")
 
     assert len(response.context["cards"]) == count + 1  # and the seed application
@@ -470,3 +478,195 @@ def test_ticking_makes_a_fixed_number_of_queries_without_loading_the_card(
     # The card's lists (the organization's sectors, the program's stages) are not loaded.
     tables = " ".join(q["sql"] for q in captured)
     assert "tracker_organization_sectors" not in tables and "tracker_milestone" not in tables
+
+
+# --- Checklist items: who, by when, and files --------------------------------------------------
+PDF = b"%PDF-1.7\n" + b"x" * 100
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def item(application):
+    return application.program.checklist_items.get(joint_only=False)
+
+
+def said(response):
+    return [str(m) for m in card_messages(response)]
+
+
+def post_item(client, application, item, **data):
+    return client.post(
+        f"/my/applications/{application.pk}/items/{item.pk}/",
+        {"owner": "", "due_on": "", "note": "", **data},
+        follow=True,
+    )
+
+
+def test_an_item_is_assigned_with_a_file_and_the_card_says_who_and_by_when(
+    firm, application, item, firm_user, media_root, call_open
+):
+    firm_user.first_name, firm_user.last_name = "三", "张"
+    firm_user.save()
+    response = post_item(
+        firm, application, item, owner=firm_user.pk, note="原件扫描",
+        file=SimpleUploadedFile("营业执照.pdf", PDF, content_type="application/pdf"),
+    )
+
+    assert said(response) == ["“Certification application materials” saved."]
+    attachment = Attachment.objects.get()
+    assert (attachment.original_name, attachment.uploaded_by) == ("营业执照.pdf", firm_user)
+    body = response.content.decode()
+    assert "Materials 0/2" in body
+    owner_line = "三 张 is responsible for Certification application materials"
+    assert f"{owner_line}, due by April 15, 2025" in body
+    assert f'href="/my/applications/{application.pk}/files/{attachment.pk}/"' in body
+    assert 'enctype="multipart/form-data"' in body
+
+
+def test_a_file_too_large_is_a_message_naming_the_limit_and_nothing_is_saved(
+    firm, application, item, firm_user, media_root, settings
+):
+    settings.ATTACHMENT_MAX_BYTES = 2**20
+
+    response = post_item(
+        firm, application, item, owner=firm_user.pk,
+        file=SimpleUploadedFile("big.pdf", PDF + b"x" * 2**20),
+    )
+
+    assert response.status_code == 200
+    assert said(response) == ["File too large: at most 1 MB."]
+    # Nothing half-written: the assignment posted with the file is not kept either.
+    assert not ItemWork.objects.exists()
+    assert not Attachment.objects.exists()
+    assert not any(media_root.rglob("*.*"))
+
+
+def test_a_forbidden_type_is_a_message_naming_the_allowed_ones(
+    firm, application, item, media_root
+):
+    response = post_item(firm, application, item, file=SimpleUploadedFile("run.exe", b"MZ.."))
+
+    [message] = said(response)
+    assert message.startswith("Files of type .exe are not accepted; allowed: PDF, Word")
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_whose_content_does_not_match_its_extension_is_refused(
+    firm, application, item, media_root
+):
+    fake = SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script>",
+                              content_type="application/pdf")
+
+    response = post_item(firm, application, item, file=fake)
+
+    assert said(response) == [
+        "“report.pdf” is not a PDF file: its content does not match its extension."
+    ]
+    assert not Attachment.objects.exists()
+
+
+def test_a_member_of_another_organization_cannot_be_made_responsible(
+    firm, application, item, other_firm_user
+):
+    response = post_item(firm, application, item, owner=other_firm_user.pk)
+
+    assert said(response) == ["Choose a member of the lead organization."]
+    assert not ItemWork.objects.exists()
+
+
+@pytest.fixture
+def attachment(application, item, firm_user, media_root):
+    return upload(application, item, SimpleUploadedFile("营业执照.pdf", PDF), by=firm_user)
+
+
+def test_a_member_downloads_a_file_as_an_attachment_never_stored(firm, application, attachment):
+    response = firm.get(f"/my/applications/{application.pk}/files/{attachment.pk}/")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''%E8%90%A5" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert cache_directives(response) == {"private", "no-store"}
+
+
+def test_a_non_member_gets_404_for_a_file_and_cannot_delete_it(
+    other_firm, application, attachment
+):
+    url = f"/my/applications/{application.pk}/files/{attachment.pk}/"
+
+    assert other_firm.get(url).status_code == 404
+    assert other_firm.post(f"{url}delete/").status_code == 404
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_a_file_asked_for_through_another_application_is_not_found(
+    firm, application, attachment, liugang, pilot_base
+):
+    other = make_applications(liugang, make_programs(1))[0]
+
+    response = firm.get(f"/my/applications/{other.pk}/files/{attachment.pk}/")
+
+    assert response.status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_for_a_file(
+    english_client, application, attachment
+):
+    response = english_client.get(f"/my/applications/{application.pk}/files/{attachment.pk}/")
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_a_member_deletes_a_file(firm, application, attachment, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = firm.post(
+            f"/my/applications/{application.pk}/files/{attachment.pk}/delete/", follow=True
+        )
+
+    assert said(response) == ["“营业执照.pdf” deleted."]
+    assert not Attachment.objects.exists()
+
+
+def test_the_co_building_units_list_has_no_checkbox_and_is_not_tickable(firm, application):
+    listed = application.program.checklist_items.get(fulfilled_by_co_builders=True)
+
+    body = firm.get("/my/").content.decode()
+    post_ticks = firm.post(
+        f"/my/applications/{application.pk}/ticks/", {"items": [listed.pk]}, follow=True
+    )
+
+    assert f'name="items" value="{listed.pk}"' not in body
+    assert said(post_ticks) == ["Those items are not on this program's checklist."]
+    assert not ChecklistTick.objects.exists()
+
+
+def test_a_confirmed_co_builder_completes_the_list_item_on_the_card(firm, application, call_open):
+    application.co_builders.update(confirmed_at=dt.datetime(2025, 3, 30, tzinfo=dt.UTC))
+    ChecklistTick.objects.create(
+        application=application, item=application.program.checklist_items.get(joint_only=False)
+    )
+
+    body = firm.get("/my/").content.decode()
+
+    assert "Materials 2/2" in body
+    assert "every required item is ready." in body
+
+
+def test_an_application_page_with_files_and_assignments_makes_a_bounded_number_of_queries(
+    firm, application, attachment, firm_user, django_assert_max_num_queries
+):
+    for item in application.program.checklist_items.all():
+        assign_item(application, item, owner=firm_user, due_on=None, note="", by=firm_user)
+
+    with django_assert_max_num_queries(15):
+        response = firm.get(f"/my/applications/{application.pk}/")
+
+    assert response.status_code == 200

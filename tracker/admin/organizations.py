@@ -1,12 +1,16 @@
-"""Organizations with their contacts and members."""
+"""Organizations with their contacts and members, invitations and claims."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.admin.forms import BoundedIdsMixin
 from tracker.admin.spreadsheets import SpreadsheetAdmin
 from tracker.interchange.resources import OrganizationResource
-from tracker.models import Contact, Membership, Organization
+from tracker.models import Claim, Contact, Invitation, Membership, Organization
+from tracker.services.organizations import decide_claim
 
 
 class ContactInline(admin.TabularInline):
@@ -29,3 +33,70 @@ class OrganizationAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
     search_fields = ["name_zh", "name_en", "credit_code"]
     filter_horizontal = ["sectors"]
     inlines = [ContactInline, MembershipInline]
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    """Requests to join an organization. They are decided only through the actions, which go
+    through services.organizations.decide_claim like an owner's buttons do."""
+
+    list_display = ["organization", "user", "status", "created_at", "decided_at", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["organization", "user", "decided_by"]
+    search_fields = ["organization__name_zh", "organization__name_en", "user__email"]
+    readonly_fields = [
+        "organization", "user", "message", "status", "created_at", "decided_at", "decided_by"
+    ]
+    actions = ["approve", "decline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _decide(self, request, queryset, approve):
+        decided = 0
+        for claim in queryset:
+            try:
+                decide_claim(claim, approve, request.user)
+                decided += 1
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"{claim}: {' '.join(exc.messages)}", messages.WARNING
+                )
+        if decided:
+            self.message_user(
+                request,
+                ngettext("%(count)d request decided.", "%(count)d requests decided.", decided)
+                % {"count": decided},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Approve (the requester joins the organization)"),
+                  permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("Decline"), permissions=["change"])
+    def decline(self, request, queryset):
+        self._decide(request, queryset, False)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin):
+    """A read-only list: owners invite and withdraw invitations on their team page."""
+
+    list_display = [
+        "email", "organization", "role", "invited_by", "created_at", "expires_at",
+        "accepted_at", "revoked_at",
+    ]
+    list_filter = ["role"]
+    list_select_related = ["organization", "invited_by"]
+    search_fields = ["email", "organization__name_zh", "organization__name_en"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -60,7 +60,10 @@ class MilestoneInline(admin.TabularInline):
 class ChecklistItemInline(admin.TabularInline):
     model = ChecklistItem
     extra = 0
-    fields = ["position", "title_zh", "title_en", "kind", "required", "joint_only", "citation"]
+    fields = [
+        "position", "title_zh", "title_en", "kind", "required", "joint_only",
+        "fulfilled_by_co_builders", "citation",
+    ]
     formfield_overrides = {
         # Citations are one or two sentences; a full textarea per row makes the inline unusable.
         ChecklistItem._meta.get_field("citation").__class__: {

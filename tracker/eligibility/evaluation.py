@@ -8,8 +8,16 @@ from tracker.eligibility.registry import RULES
 def evaluate(profile, program, today=None):
     """The Verdict of `profile` for `program` on `today` (the program's local date)."""
     today = today or program.local_today()
-    findings = [rule.judge(profile, program, today) for rule in RULES]
-    return Verdict(program, [f for f in findings if f is not None])
+    verdict = Verdict(program)
+    for rule in RULES:
+        finding = rule.judge(profile, program, today)
+        if finding is None:
+            continue
+        if rule.readiness:
+            verdict.materials = finding
+        else:
+            verdict.findings.append(finding)
+    return verdict
 
 
 def summary_for(application, program):

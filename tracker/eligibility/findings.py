@@ -57,6 +57,9 @@ class Finding:
 class Verdict:
     program: object
     findings: list = field(default_factory=list)
+    # The checklist's finding (see `Rule.readiness`): how ready the materials are, which
+    # the summary does not read.
+    materials: Finding | None = None
 
     @property
     def summary(self):

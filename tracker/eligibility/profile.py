@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from tracker.models import CoBuilder
+from tracker.models import CoBuilder, checklist_progress
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,19 @@ class Profile:
     co_builder_count: int | None = None
     # None when materials are not tracked (the anonymous self-check): the rule is then skipped.
     ticked_item_ids: frozenset | None = None
+    # Whether a co-building unit has confirmed: that fulfils the co-building units' list item.
+    co_builders_confirmed: bool = False
     submitted: bool = False
+
+    def checklist_progress(self, items):
+        """(the required items, those still open) of a program's checklist `items`; joint-only
+        items are asked unless we know there are no co-builders."""
+        return checklist_progress(
+            items,
+            self.ticked_item_ids,
+            joint=self.co_builder_count != 0,
+            co_builders_confirmed=self.co_builders_confirmed,
+        )
 
     @staticmethod
     def prefetch_for_application(prefix=""):
@@ -36,7 +48,8 @@ class Profile:
     def for_application(cls, application):
         """The lead organization with its co-builders and ticks, from prefetched relations."""
         organization = application.organization
-        partners = [cb.organization for cb in application.co_builders.all()]
+        co_builders = application.co_builders.all()
+        partners = [cb.organization for cb in co_builders]
         return cls(
             kind=organization.kind or None,
             region=organization.region,
@@ -44,5 +57,6 @@ class Profile:
             partner_kinds=frozenset(p.kind for p in partners),
             co_builder_count=len(partners),
             ticked_item_ids=frozenset(t.item_id for t in application.ticks.all()),
+            co_builders_confirmed=any(cb.confirmed_at for cb in co_builders),
             submitted=application.is_submitted,
         )

@@ -37,6 +37,9 @@ class Rule:
     # `prefetch()`/`preload()` fill): the impact preview judges an unsaved edit by replacing
     # these lists, and a `.filter()` would query the saved ones.
     relations = ()
+    # A readiness rule reports how far the application's preparation is (the checklist): its
+    # finding is `Verdict.materials`, apart from the findings the summary is made of.
+    readiness = False
 
     def judge(self, profile, program, today):
         raise NotImplementedError

@@ -17,7 +17,6 @@ from tracker.models import (
     Program,
     ProgramSector,
     Region,
-    checklist_progress,
 )
 
 ACADEMIA = {OrganizationKind.UNIVERSITY, OrganizationKind.RESEARCH_INSTITUTE}
@@ -334,6 +333,9 @@ class PartnershipRule(Rule):
 class ChecklistRule(Rule):
     key = "checklist"
     relations = ("checklist_items",)
+    # Open items are work still to do, not doubt about whether the firm may apply: an
+    # eligible firm with nothing ticked yet is eligible, and its card says what is open.
+    readiness = True
 
     def prefetch(self, prefix, ticks):
         # Without ticks (the self-check) this rule reads no item.
@@ -342,12 +344,7 @@ class ChecklistRule(Rule):
     def judge(self, profile, program, today):
         if profile.ticked_item_ids is None:
             return None
-        # Joint-only items are asked unless we know there are no co-builders.
-        needed, missing = checklist_progress(
-            program.checklist_items.all(),
-            profile.ticked_item_ids,
-            joint=profile.co_builder_count != 0,
-        )
+        needed, missing = profile.checklist_progress(program.checklist_items.all())
         if not needed:
             return None
         finding = dict(

@@ -180,7 +180,8 @@ def _load_program(item):
     for position, entry in enumerate(checklist, start=1):
         _take(
             entry,
-            ["title_zh", "title_en", "kind", "required", "joint_only", "citation"],
+            ["title_zh", "title_en", "kind", "required", "joint_only",
+             "fulfilled_by_co_builders", "citation"],
             required=["title_zh"],
         )
         _upsert(ChecklistItem, {"program": program, "position": position}, entry)

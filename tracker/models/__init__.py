@@ -13,7 +13,7 @@ from tracker.models.applications import (
     ItemWork,
 )
 from tracker.models.catalog import Authority, Region, Sector
-from tracker.models.checklists import ChecklistItem, checklist_progress
+from tracker.models.checklists import ChecklistItem, checklist_progress, item_done
 from tracker.models.milestones import Milestone
 from tracker.models.organizations import (
     Claim,
@@ -58,6 +58,7 @@ __all__ = [
     "Subscription",
     "checklist_progress",
     "default_reminder_days",
+    "item_done",
     "local_date",
     "localized",
     "new_calendar_token",

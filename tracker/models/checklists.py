@@ -49,12 +49,22 @@ class ChecklistItem(models.Model):
         return localized(self, "title")
 
 
-def checklist_progress(items, ticked_ids, *, joint):
-    """(the required items, those of them not ticked yet) of a program's checklist `items`.
+def checklist_progress(items, ticked_ids, *, joint, co_builders_confirmed=False):
+    """(the required items, those of them not done yet) of a program's checklist `items`.
 
     Joint-only items (a partnership agreement) count unless the application is known to have
-    no co-building units (`joint=False`). The eligibility rule and the reminder mails both read
-    this, so a firm is never told two different lists.
+    no co-building units (`joint=False`). An item fulfilled by the co-building units is done
+    once one of them has confirmed, whatever the ticks: the list is the partners themselves,
+    and a tick could claim a partnership nobody confirmed. The eligibility rule, the card and
+    the reminder mails all read this, so a firm is never told two different lists.
     """
     needed = [item for item in items if item.required and (joint or not item.joint_only)]
-    return needed, [item for item in needed if item.pk not in ticked_ids]
+    done = [item_done(item, ticked_ids, co_builders_confirmed) for item in needed]
+    return needed, [item for item, ok in zip(needed, done, strict=True) if not ok]
+
+
+def item_done(item, ticked_ids, co_builders_confirmed):
+    """Whether `item` is ready: ticked, or for the co-building units' list, confirmed."""
+    if item.fulfilled_by_co_builders:
+        return co_builders_confirmed
+    return item.pk in ticked_ids

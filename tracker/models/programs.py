@@ -326,6 +326,13 @@ class Program(models.Model):
         """Today in the program's time zone (see `local_date`)."""
         return local_date(self.timezone, now)
 
+    def item_due_on(self):
+        """The default due date of an applicant's checklist item (a date in the program's
+        zone, like the deadline): `item_due_days` before the deadline."""
+        if self.deadline is None:
+            return None
+        return self.deadline - datetime.timedelta(days=self.item_due_days)
+
     def days_left(self, today=None):
         """Whole days until the deadline day: 0 on the deadline day itself, negative after."""
         if self.deadline is None:

@@ -73,7 +73,13 @@ def open_items(reminders):
         application__in=ids
     ).values_list("application", "item"):
         ticked[application_id].add(item_id)
-    joint = set(CoBuilder.objects.filter(application__in=ids).values_list("application", flat=True))
+    joint, confirmed = set(), set()
+    for application_id, confirmed_at in CoBuilder.objects.filter(
+        application__in=ids
+    ).values_list("application", "confirmed_at"):
+        joint.add(application_id)
+        if confirmed_at:
+            confirmed.add(application_id)
     return {
         reminder.application_id: _with_work(
             reminder.application,
@@ -81,6 +87,7 @@ def open_items(reminders):
                 reminder.milestone.program.checklist_items.all(),
                 ticked[reminder.application_id],
                 joint=reminder.application_id in joint,
+                co_builders_confirmed=reminder.application_id in confirmed,
             )[1],
         )
         for reminder in reminders

@@ -1,5 +1,9 @@
-"""Signed unsubscribe links: the token is the credential, so the link works without a login
-(RFC 8058 one-click unsubscribes come from mail clients that have none)."""
+"""Signed links whose token is the credential.
+
+Unsubscribe links work without a login (RFC 8058 one-click unsubscribes come from mail clients
+that have none). Invitation links carry the invitation's id signed with a timestamp, so a link
+stops working after INVITATION_MAX_AGE even before the row's own `expires_at` is checked.
+"""
 
 from django.core import signing
 from django.utils import timezone
@@ -7,6 +11,7 @@ from django.utils import timezone
 from tracker.models import Contact, Reminder, Subscription
 
 UNSUBSCRIBE_SALT = "tracker.unsubscribe"
+INVITATION_SALT = "tracker.invitation"
 
 
 def unsubscribe_token(recipient_key):
@@ -36,3 +41,16 @@ def unsubscribe(reader, now=None):
             status=Reminder.Status.PENDING, recipient_key=Reminder.key_for(reader)
         ).update(status=Reminder.Status.CANCELLED)
     return bool(changed)
+
+
+def invitation_token(invitation):
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+def invitation_pk(token, max_age):
+    """The invitation id a token carries. Raises signing.SignatureExpired when older than
+    `max_age` seconds, signing.BadSignature when forged."""
+    pk = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+    if not isinstance(pk, int):
+        raise signing.BadSignature("not an invitation id")
+    return pk

@@ -1,10 +1,16 @@
 """Reads of applications: the firm's dashboard cards and one application's page."""
 
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from tracker.eligibility import Profile, evaluate, load_rule_lists, prefetch_for_rules
-from tracker.models import Application
+from tracker.models import Application, Attachment, ItemWork, Membership, item_done
+from tracker.services.materials import ALLOWED_TYPES, FILE_TYPES, megabytes
 
 
 def applications_for(user):
@@ -14,7 +20,14 @@ def applications_for(user):
         Application.objects.for_user(user)
         .select_related("organization__region", "program__authority")
         .prefetch_related(
-            *Profile.prefetch_for_application(), *prefetch_for_rules("program__")
+            *Profile.prefetch_for_application(),
+            *prefetch_for_rules("program__"),
+            Prefetch("item_work", queryset=ItemWork.objects.select_related("owner")),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+            Prefetch(
+                "organization__memberships",
+                queryset=Membership.objects.select_related("user").order_by("user__email"),
+            ),
         )
         .order_by("program__deadline", "program__slug", "organization__name_zh")
     )
@@ -38,10 +51,58 @@ def dashboard_cards(user):
     return [card(a) for a in applications]
 
 
+class Upload:
+    """What the item forms tell about files: the types and size accepted."""
+
+    accept = ",".join(FILE_TYPES)
+    types = ALLOWED_TYPES
+
+    @property
+    def limit(self):
+        # Read per request: tests and deployments change the setting.
+        return megabytes(settings.ATTACHMENT_MAX_BYTES)
+
+
+UPLOAD = Upload()
+
+
+@dataclass
+class ItemRow:
+    """One checklist item on the card, with who prepares it by when, and its files."""
+
+    item: object
+    done: bool
+    work: object  # an ItemWork, or None while nobody took the item on
+    files: list
+    default_due_on: object
+
+    @property
+    def owner(self):
+        return self.work.owner if self.work else None
+
+    @property
+    def due_on(self):
+        return self.work.due_on if self.work and self.work.due_on else self.default_due_on
+
+
+@dataclass
+class Materials:
+    """How ready the materials are: the required items done, and the next one open."""
+
+    done: int
+    total: int
+    next: ItemRow | None
+
+
 def card(application):
-    """What an application's card shows: the verdict, the dates, co-builders, the checklist."""
+    """What an application's card shows: the verdict (eligibility), the dates, co-builders,
+    and the checklist with its readiness apart."""
     profile = Profile.for_application(application)
     program = application.program
+    items = program.checklist_items.all()
+    rows = item_rows(application, profile, items)
+    needed, missing = profile.checklist_progress(items)
+    open_rows = [rows[item.pk] for item in missing]
     return {
         "application": application,
         "program": program,
@@ -49,10 +110,35 @@ def card(application):
         "days_left": program.days_left(),
         "status": program.status_on(),
         "co_builders": application.co_builders.all(),
-        "items": [
-            (item, item.pk in profile.ticked_item_ids) for item in program.checklist_items.all()
-        ],
+        "items": list(rows.values()),
+        "materials": Materials(
+            done=len(needed) - len(missing),
+            total=len(needed),
+            # The open item due first is the one to chase.
+            next=min(open_rows, key=lambda row: row.due_on or datetime.date.max, default=None),
+        ),
+        "members": [m.user for m in application.organization.memberships.all()],
+        "upload": UPLOAD,
         **status_actions(application),
+    }
+
+
+def item_rows(application, profile, items):
+    """{item id: ItemRow} from the application's prefetched work and files."""
+    work = {w.item_id: w for w in application.item_work.all()}
+    files = {}
+    for attachment in application.attachments.all():
+        files.setdefault(attachment.item_id, []).append(attachment)
+    due = application.program.item_due_on()
+    return {
+        item.pk: ItemRow(
+            item=item,
+            done=item_done(item, profile.ticked_item_ids, profile.co_builders_confirmed),
+            work=work.get(item.pk),
+            files=files.get(item.pk, []),
+            default_due_on=due,
+        )
+        for item in items
     }
 
 

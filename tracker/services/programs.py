@@ -42,6 +42,7 @@ def clone_as_next_edition(program):
             kind=item.kind,
             required=item.required,
             joint_only=item.joint_only,
+            fulfilled_by_co_builders=item.fulfilled_by_co_builders,
             citation=item.citation,
         )
         for item in program.checklist_items.all()

@@ -2,15 +2,26 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tracker import ids
 from tracker.eligibility import Profile
-from tracker.models import Application, Authority, Organization, OrganizationKind, Region, Sector
+from tracker.models import (
+    Application,
+    Authority,
+    ItemWork,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Region,
+    Sector,
+)
 from tracker.selectors.organizations import trackable_organizations
 from tracker.validators import normalize_credit_code
 
@@ -120,8 +131,9 @@ class OrganizationForm(forms.Form):
 
     def add_service_errors(self, error):
         """Put a service's ValidationError on the fields it names (the rest above the form)."""
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
+        # The ValidationErrors themselves, not their messages: the page asks for their codes.
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
 
 
 class TrackForm(forms.Form):
@@ -144,7 +156,33 @@ class ChecklistForm(forms.Form):
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["items"].queryset = application.program.checklist_items.all()
+        # The co-building units' list is done by a confirmed partner, not by a tick.
+        self.fields["items"].queryset = application.program.checklist_items.filter(
+            fulfilled_by_co_builders=False
+        )
+
+
+class ItemWorkForm(forms.Form):
+    """An item's card form: who prepares it, by when, a note, and maybe a file."""
+
+    owner = forms.ModelChoiceField(
+        label=_("Responsible"), queryset=None, required=False, empty_label=_("— nobody yet —"),
+        error_messages={"invalid_choice": _("Choose a member of the lead organization.")},
+    )
+    due_on = forms.DateField(label=_("Due"), required=False)
+    note = forms.CharField(
+        label=pgettext_lazy("checklist item", "Note"),
+        required=False,
+        max_length=ItemWork._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    file = forms.FileField(label=_("Add a file"), required=False)
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = get_user_model().objects.filter(
+            memberships__organization=application.organization_id
+        )
 
 
 class StatusForm(forms.Form):
@@ -205,6 +243,41 @@ class CoBuilderForm(forms.Form):
                 params={"text": text},
             )
         return matches[0]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("1", _("Approve")), ("0", _("Decline"))], coerce=lambda value: value == "1"
+    )
+
+
+class ClaimSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Unified social credit code or exact name"), max_length=200, required=False
+    )
+
+
+class ClaimForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects, widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("That organization does not exist.")},
+    )
+    message = forms.CharField(
+        label=_("Message to its owners (optional)"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who you are at the organization, so that they recognise you."),
+    )
 
 
 class ReminderSettingsForm(forms.Form):

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tracker.models import Attachment
 from tracker.selectors.applications import (
     application_for,
     application_to_change,
@@ -15,7 +17,8 @@ from tracker.selectors.applications import (
 )
 from tracker.selectors.organizations import member_organizations
 from tracker.services import applications as services
-from tracker.web.forms import ChecklistForm, CoBuilderForm, StatusForm
+from tracker.services import materials
+from tracker.web.forms import ChecklistForm, CoBuilderForm, ItemWorkForm, StatusForm
 from tracker.web.views.responses import back_to_dashboard, place_messages, private_page, tell
 
 
@@ -102,6 +105,62 @@ def co_builder_remove(request, pk, co_builder_pk):
     try:
         services.remove_co_builder(co_builder)
         tell(request, application, messages.SUCCESS, _("Co-building unit removed."))
+    except ValidationError as exc:
+        tell(request, application, messages.ERROR, " ".join(exc.messages))
+    return back_to_dashboard(application)
+
+
+@private_page
+@login_required
+@require_POST
+def item_work(request, pk, item_pk):
+    application = application_to_change(request.user, pk)
+    item = get_object_or_404(application.program.checklist_items, pk=item_pk)
+    form = ItemWorkForm(request.POST, request.FILES, application=application)
+    _run(
+        request, application, form,
+        lambda data: materials.update_item(
+            application, item, owner=data["owner"], due_on=data["due_on"], note=data["note"],
+            file=data["file"], by=request.user,
+        ),
+        _("“%(item)s” saved.") % {"item": item},
+    )
+    return back_to_dashboard(application)
+
+
+def _attachment_for(user, pk, attachment_pk):
+    """One file of one of the user's applications; 404 for anybody else's."""
+    application = application_to_change(user, pk)
+    return application, get_object_or_404(Attachment.objects.filter(application=application),
+                                          pk=attachment_pk)
+
+
+@private_page
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    _application, attachment = _attachment_for(request.user, pk, attachment_pk)
+    # Always a download with the stored type: a file shown inline under our origin could
+    # run script in a firm's session (an HTML page renamed .pdf is refused on upload, and
+    # nosniff keeps the browser from guessing otherwise).
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@private_page
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    application, attachment = _attachment_for(request.user, pk, attachment_pk)
+    try:
+        materials.delete_attachment(attachment)
+        tell(request, application, messages.SUCCESS,
+             _("“%(name)s” deleted.") % {"name": attachment.original_name})
     except ValidationError as exc:
         tell(request, application, messages.ERROR, " ".join(exc.messages))
     return back_to_dashboard(application)
