@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from tracker.models import Contact, Membership, Organization, Reminder
 from tracker.notifications import planning
-from tracker.services.organizations import create_organization
+from tracker.services.organizations import create_organization, remove_member
 from tracker.services.reminders import default_on_for_owner, set_reminders
 
 
@@ -133,3 +133,15 @@ def test_turning_reminders_off_cancels_the_mails_planned_for_the_member(firm_use
     assert set(
         Reminder.objects.filter(contact__user=firm_user).values_list("status", flat=True)
     ) == {"cancelled"}
+
+
+def test_a_member_an_owner_removes_from_the_team_loses_their_row(
+    firm_user, liugang, django_user_model
+):
+    colleague = django_user_model.objects.create_user("colleague", "colleague@example.com", "pw")
+    membership = Membership.objects.create(user=colleague, organization=liugang)
+    set_reminders(colleague, liugang, receive=True, language="zh-hans")
+
+    remove_member(membership, by=firm_user)
+
+    assert not Contact.objects.filter(user=colleague).exists()
