@@ -16,6 +16,7 @@ from tracker.models import (
     ChecklistItem,
     ChecklistTick,
     Contact,
+    ItemWork,
     Organization,
     Reminder,
 )
@@ -255,3 +256,69 @@ def test_an_envelope_address_is_what_djangos_sanitising_makes_of_it(settings, ad
             emails.envelope_address(address)
     else:
         assert emails.envelope_address(address) == expected
+
+
+# --- Who prepares each open item, and by when ---------------------------------------------------
+@pytest.fixture
+def assigned(reminder, django_user_model):
+    """In 柳钢集团's application, Zhang San prepares the application materials by April 15; the
+    co-builder list has a date but nobody responsible yet."""
+    zhang = django_user_model.objects.create_user(
+        "zhang", "zhang@example.com", "pw", first_name="San", last_name="Zhang"
+    )
+    items = {item.title_zh: item for item in ChecklistItem.objects.all()}
+    ItemWork.objects.create(
+        application=reminder.application, item=items["认定申报材料"], owner=zhang,
+        due_on=datetime.date(2025, 4, 15),
+    )
+    ItemWork.objects.create(
+        application=reminder.application, item=items["联合共建单位名单（不超过5个）"],
+        due_on=datetime.date(2025, 4, 18),
+    )
+    return reminder
+
+
+def test_each_open_item_names_who_prepares_it_by_when_in_english(assigned):
+    Contact.objects.filter(pk=assigned.contact_id).update(language="en")
+    assigned.contact.refresh_from_db()
+
+    message = render(assigned)
+
+    assert "Certification application materials (responsible: San Zhang, due April 15)" in (
+        message.body
+    )
+    assert "(responsible: nobody yet, due April 18)" in message.body
+    assert "(responsible: San Zhang, due April 15)" in message.alternatives[0][0]
+
+
+def test_the_due_date_of_an_item_is_written_the_chinese_way_for_a_chinese_reader(assigned):
+    body = render(assigned).body
+
+    assert "4月15日" in body and "4月18日" in body and "April" not in body
+
+
+def test_an_owner_without_a_name_is_named_by_their_address(assigned, django_user_model):
+    ItemWork.objects.filter(owner__isnull=False).update(
+        owner=django_user_model.objects.create_user("noname", "noname@example.com", "pw")
+    )
+
+    assert "noname@example.com" in render(assigned).body
+
+
+def test_a_batch_reads_the_owners_and_dates_with_its_claim(
+    batch, pilot_base, django_user_model, django_assert_num_queries
+):
+    owner = django_user_model.objects.create_user("owner", "owner@example.com", "pw")
+    ItemWork.objects.bulk_create(
+        ItemWork(application=application, item=item, owner=owner, due_on=datetime.date(2025, 4, 15))
+        for application in Application.objects.all()
+        for item in pilot_base.checklist_items.all()
+    )
+    with time_machine.travel(NOW, tick=False):
+        claimed = sending.claim(100)
+
+    # The batch's checklist ticks and co-builders; owners and dates came with the claim.
+    with django_assert_num_queries(2):
+        mails = emails.ReminderMails(claimed)
+        messages = [mails.message(reminder) for reminder in claimed]
+    assert all("owner@example.com" in message.body for message in messages)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from tracker.models import (
     Application,
     Contact,
+    Membership,
     Milestone,
     Organization,
     OrganizationKind,
@@ -20,6 +21,7 @@ from tracker.models import (
 )
 from tracker.notifications import planning, sending
 from tracker.notifications.channels.email import EmailChannel
+from tracker.services.reminders import set_reminders
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # The seed program's deadline: 2025-04-20, inclusive, Shanghai time.
@@ -390,3 +392,88 @@ def test_a_batch_out_of_time_hands_the_unsent_rest_back_and_a_later_sweep_sends_
     monkeypatch.undo()
     assert sweep(at("2025-04-13 09:35"))["sent"] == 3
     assert len({m.to[0] for m in mail.outbox}) == 4
+
+
+# --- Members' own reminders, and the organization's address as the fallback --------------------
+@pytest.fixture
+def member(firm_user, liugang_contact):
+    """firm_user, an owner of 柳钢集团, receives its reminders in English; the address an
+    administrator entered for 柳钢集团 (liugang_contact) is the fallback."""
+    set_reminders(firm_user, liugang_contact.organization, receive=True, language="en")
+    return firm_user
+
+
+def test_a_member_who_receives_reminders_replaces_the_organizations_address(pilot_base, member):
+    sweep(at("2025-04-13 09:30"))
+
+    assert [(m.to[0], m.subject.startswith("[Pilot base]")) for m in mail.outbox] == [
+        ("liugang@example.com", True)
+    ]
+
+
+def test_the_organizations_address_receives_while_no_member_does(pilot_base, member):
+    set_reminders(member, Organization.objects.get(name_zh="柳钢集团"), receive=False,
+                  language="en")
+
+    sweep(at("2025-04-13 09:30"))
+
+    assert [m.to[0] for m in mail.outbox] == ["liugang-demo@example.com"]
+
+
+def test_a_member_turning_reminders_on_cancels_the_fallbacks_planned_mail(
+    pilot_base, firm_user, liugang_contact
+):
+    planning.plan(at("2025-04-13 09:05"))
+    set_reminders(firm_user, liugang_contact.organization, receive=True, language="zh-hans")
+
+    sweep(at("2025-04-13 09:10"))
+
+    assert rows(contact=liugang_contact) == [(7, "cancelled")]
+    assert [m.to[0] for m in mail.outbox] == ["liugang@example.com"]
+
+
+def test_a_member_who_leaves_stops_getting_mail_and_the_fallback_takes_over(pilot_base, member):
+    planning.plan(at("2025-04-13 09:05"))
+    assert rows(contact__user=member) == [(7, "pending")]
+
+    Membership.objects.filter(user=member).delete()
+    sweep(at("2025-04-13 09:10"))
+
+    assert rows(contact__user=member) == []
+    assert [m.to[0] for m in mail.outbox] == ["liugang-demo@example.com"]
+
+
+def test_every_member_who_receives_gets_their_own_mail_in_their_language(
+    pilot_base, member, django_user_model, liugang
+):
+    colleague = django_user_model.objects.create_user("colleague", "colleague@example.com", "pw")
+    Membership.objects.create(user=colleague, organization=liugang)
+    set_reminders(colleague, liugang, receive=True, language="zh-hans")
+
+    sweep(at("2025-04-13 09:30"))
+
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects.keys() == {"liugang@example.com", "colleague@example.com"}
+    assert subjects["colleague@example.com"].startswith("[中试基地]")
+    assert subjects["liugang@example.com"].startswith("[Pilot base]")
+
+
+def test_it_plans_member_and_fallback_readers_with_a_fixed_number_of_queries(
+    pilot_base, member, django_user_model
+):
+    def plan_queries():
+        Reminder.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            planning.plan(at("2025-04-13 09:30"))
+        return len(queries)
+
+    few = plan_queries()
+    for n in range(10):
+        fallback = track(pilot_base, f"firm{n}")
+        user = django_user_model.objects.create_user(f"user{n}", f"user{n}@example.com", "pw")
+        Membership.objects.create(user=user, organization=fallback.organization)
+        set_reminders(user, fallback.organization, receive=n % 2 == 0, language="en")
+    assert plan_queries() == few
+    # 柳钢集团's member, 5 members who receive, and the fallbacks of the 5 firms whose member
+    # turned reminders off.
+    assert Reminder.objects.count() == 11

@@ -9,10 +9,12 @@ token goes. The templates are given nothing of the reader, so one reader's link,
 checklist cannot end up in another reader's mail.
 """
 
+import datetime
 import re
 from collections import defaultdict
 from email.utils import formatdate, make_msgid
 from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -23,7 +25,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from tracker.models import ChecklistTick, CoBuilder, Reminder, checklist_progress
+from tracker.models import (
+    ChecklistItem,
+    ChecklistTick,
+    CoBuilder,
+    Reminder,
+    checklist_progress,
+)
 from tracker.notifications import calendars
 from tracker.notifications.tokens import unsubscribe_token
 
@@ -41,10 +49,24 @@ def header_text(value, limit=SUBJECT_TITLE_LIMIT):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+class OpenItem(NamedTuple):
+    """A required checklist item not ticked yet, with who prepares it and by when (either may
+    be missing). Hashable: readers whose lists are equal share a rendering."""
+
+    item: ChecklistItem
+    owner: str
+    due_on: datetime.date | None
+
+
+def owner_name(user):
+    return (user.get_full_name() or user.email or user.get_username()) if user else ""
+
+
 def open_items(reminders):
-    """{application id: the required checklist items it has not ticked yet}, two queries for
-    the whole batch. The checklist is read through `milestone.program` (an application's
-    reminders are about its own program's milestones), which the claim prefetches."""
+    """{application id: an OpenItem for each required checklist item it has not ticked yet},
+    two queries for the whole batch. The checklist is read through `milestone.program` (an
+    application's reminders are about its own program's milestones) and the item work through
+    `application`, both of which the claim prefetches."""
     ids = {reminder.application_id for reminder in reminders if reminder.application_id}
     ticked = defaultdict(set)
     for application_id, item_id in ChecklistTick.objects.filter(
@@ -59,17 +81,28 @@ def open_items(reminders):
         if confirmed_at:
             confirmed.add(application_id)
     return {
-        reminder.application_id: tuple(
+        reminder.application_id: _with_work(
+            reminder.application,
             checklist_progress(
                 reminder.milestone.program.checklist_items.all(),
                 ticked[reminder.application_id],
                 joint=reminder.application_id in joint,
                 co_builders_confirmed=reminder.application_id in confirmed,
-            )[1]
+            )[1],
         )
         for reminder in reminders
         if reminder.application_id
     }
+
+
+def _with_work(application, items):
+    work = {row.item_id: row for row in application.item_work.all()}
+    return tuple(
+        OpenItem(item, owner_name(work[item.pk].owner), work[item.pk].due_on)
+        if item.pk in work
+        else OpenItem(item, "", None)
+        for item in items
+    )
 
 
 def previous_due_dates(reminders):

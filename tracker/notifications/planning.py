@@ -24,18 +24,37 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from tracker.models import Application, Milestone, Reminder
+from tracker.models import Application, Contact, Milestone, Reminder
 from tracker.models.timezones import local_dates_anywhere
 
 logger = logging.getLogger(__name__)
 
 TRACKING = [Application.Status.INTERESTED, Application.Status.PREPARING]
 
-# A reader still wants mail about a row's milestone: an application contact who has not
-# unsubscribed and whose application is still being prepared, or a live subscription to that
-# milestone's audience.
+
+
+def receiving(contact, organization):
+    """A contact (the path `contact` leads to) who receives its organization's reminders: not
+    unsubscribed, and either a member's own row, or an address an administrator entered while
+    no member of `organization` (a path to its id) receives them: that address is the fallback
+    for organizations nobody has joined, or whose members all turned reminders off.
+
+    One condition, with a subquery, so that planning keeps its fixed number of queries.
+    """
+    members_receiving = Contact.objects.filter(
+        organization=OuterRef(organization), user__isnull=False, unsubscribed_at=None
+    )
+    return Q(**{f"{contact}unsubscribed_at": None}) & (
+        Q(**{f"{contact}user__isnull": False}) | ~Exists(members_receiving)
+    )
+
+
+# A reader still wants mail about a row's milestone: an application contact who receives the
+# organization's reminders (above) and whose application is still being prepared, or a live
+# subscription to that milestone's audience.
 READER_STILL_WANTS = (
-    Q(subscription=None, contact__unsubscribed_at=None, application__status__in=TRACKING)
+    Q(subscription=None, application__status__in=TRACKING)
+    & receiving("contact__", "contact__organization")
     | Q(
         contact=None,
         subscription__unsubscribed_at=None,
@@ -149,10 +168,13 @@ def _lead_rows(due, now):
               "due_on": F("due_on")}
     contact = "program__applications__organization__contacts__pk"
     applicants = milestones.filter(
+        receiving(
+            "program__applications__organization__contacts__",
+            "program__applications__organization",
+        ),
         audience=Milestone.Audience.APPLICANT,
         program__applications__status__in=TRACKING,
         program__applications__organization__contacts__isnull=False,
-        program__applications__organization__contacts__unsubscribed_at=None,
     )
     subscribers = milestones.filter(
         program__subscriptions__audience=F("audience"),

@@ -20,10 +20,10 @@ import uuid
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
-from tracker.models import Reminder
+from tracker.models import ItemWork, Reminder
 from tracker.notifications.channels.base import PermanentFailure
 from tracker.notifications.channels.email import EmailChannel
 from tracker.notifications.planning import plan
@@ -31,10 +31,14 @@ from tracker.notifications.planning import plan
 logger = logging.getLogger(__name__)
 
 CLAIM_ORDER = ["next_attempt_at", "id"]
-SENDING_RELATED = ["contact", "subscription"]
+SENDING_RELATED = ["contact", "subscription", "application"]
 # Prefetched rather than joined so that a batch holds one instance of each milestone, program
-# and checklist: a channel renders once per milestone, not once per row.
-SENDING_PREFETCH = ["milestone__program__checklist_items"]
+# and checklist: a channel renders once per milestone, not once per row. Who prepares each item
+# by when comes with the claim too, so that the mails name them without a query per reader.
+SENDING_PREFETCH = [
+    "milestone__program__checklist_items",
+    Prefetch("application__item_work", queryset=ItemWork.objects.select_related("owner")),
+]
 
 def sweep_seconds():
     """A sweep stops sending after this long (REMINDER_SWEEP_SECONDS), so that even with one

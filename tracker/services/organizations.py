@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.models import Claim, Invitation, Membership, Organization, new_calendar_token
 from tracker.notifications.invitations import send_invitation
 from tracker.notifications.tokens import invitation_pk
+from tracker.services.reminders import default_on_for_owner
 
 CREDIT_CODE_TAKEN = _(
     "An organization with this unified social credit code is already registered. "
@@ -60,7 +61,10 @@ def create_organization(
             raise _credit_code_taken_error() from None
         raise
     organization.sectors.set(sectors)
-    Membership.objects.create(user=user, organization=organization, role=Membership.Role.OWNER)
+    membership = Membership.objects.create(
+        user=user, organization=organization, role=Membership.Role.OWNER
+    )
+    default_on_for_owner(membership)
     return organization
 
 

@@ -1,9 +1,11 @@
 """The forms firms and visitors fill: program filters, the self-check and the dashboard actions."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -305,3 +307,23 @@ class ClaimForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who you are at the organization, so that they recognise you."),
     )
+
+
+class ReminderSettingsForm(forms.Form):
+    """One organization's reminders for the member who fills it in."""
+
+    receive = forms.BooleanField(label=_("Receive reminders"), required=False)
+    language = forms.ChoiceField(label=_("Language of the mails"), choices=settings.LANGUAGES)
+
+    @staticmethod
+    def prefix_for(organization):
+        # The page has one form per organization: prefixed, their fields' ids stay unique.
+        return f"organization-{organization.pk}"
+
+    @classmethod
+    def for_contact(cls, organization, contact):
+        """The form as the member's row says (no row: off, in the language of the page)."""
+        initial = {"receive": False, "language": translation.get_language()}
+        if contact is not None:
+            initial = {"receive": contact.unsubscribed_at is None, "language": contact.language}
+        return cls(initial=initial, prefix=cls.prefix_for(organization))

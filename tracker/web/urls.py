@@ -1,6 +1,13 @@
 from django.urls import path
 
-from tracker.web.views import applications, feeds, organizations, programs, self_check
+from tracker.web.views import (
+    applications,
+    feeds,
+    organizations,
+    programs,
+    reminders,
+    self_check,
+)
 
 app_name = "tracker"
 
@@ -88,5 +95,7 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", organizations.invitation, name="invitation"),
     path("my/organizations/<int:pk>/calendar-reset/", feeds.calendar_reset, name="calendar_reset"),
+    path("my/reminders/", reminders.reminders, name="reminders"),
+    path("my/reminders/<int:pk>/", reminders.reminders_save, name="reminders_save"),
     path("unsubscribe/<str:token>/", feeds.unsubscribe, name="unsubscribe"),
 ]
