@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from tracker.models import Claim, Invitation, Membership, Organization, Region, Sector
+from tracker.models import Claim, Contact, Invitation, Membership, Organization, Region, Sector
 from tracker.notifications.tokens import invitation_token
 from tracker.services.organizations import (
     accept_invitation,
@@ -307,6 +307,35 @@ def test_the_first_approved_claimant_of_an_organization_nobody_owns_becomes_its_
     decide_claim(claim, True, staff_user)
 
     assert Membership.objects.get(user=invitee).role == Membership.Role.OWNER
+    # A new owner receives the reminders, in the site's language until they choose.
+    assert receiving(invitee, nobodys) == [("new@example.com", "zh-hans")]
+
+
+def receiving(user, organization):
+    return list(
+        Contact.objects.filter(user=user, organization=organization, unsubscribed_at=None)
+        .values_list("email", "language")
+    )
+
+
+def test_whoever_becomes_an_owner_receives_reminders_and_a_member_does_not(
+    firm_user, liugang, invitee, django_user_model
+):
+    owner_invitee = django_user_model.objects.create_user("boss", "boss@example.com", "pw")
+    EmailAddress.objects.create(user=owner_invitee, email=owner_invitee.email, verified=True)
+    _invitation, member_token = sent_invitation(liugang, firm_user)
+    _invitation, owner_token = sent_invitation(
+        liugang, firm_user, email="boss@example.com", role=Membership.Role.OWNER
+    )
+
+    with translation.override("en"):
+        member = accept_invitation(member_token, invitee)
+        accept_invitation(owner_token, owner_invitee)
+
+    assert receiving(invitee, liugang) == []
+    assert receiving(owner_invitee, liugang) == [("boss@example.com", "en")]
+    change_role(member, Membership.Role.OWNER, firm_user)
+    assert [email for email, _language in receiving(invitee, liugang)] == ["new@example.com"]
 
 
 def test_a_declined_claim_adds_nobody_and_cannot_be_decided_again(liugang, firm_user, invitee):

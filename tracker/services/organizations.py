@@ -154,6 +154,7 @@ def change_role(membership, role, by):
         _refuse_last_owner(membership)
     membership.role = role
     _as(membership, by).save(update_fields=["role"])
+    default_on_for_owner(membership)
     return membership
 
 
@@ -312,6 +313,7 @@ def accept_invitation(token, user):
         Membership(user=user, organization=invitation.organization, role=invitation.role), user
     )
     membership.save()
+    default_on_for_owner(membership)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     _as(invitation, user).save(update_fields=["accepted_at", "accepted_by"])
@@ -381,5 +383,9 @@ def decide_claim(claim, approve, by):
         organization=claim.organization, user=claim.user
     ).exists():
         role = Membership.Role.MEMBER if _owner_ids(claim.organization) else Membership.Role.OWNER
-        _as(Membership(organization=claim.organization, user=claim.user, role=role), by).save()
+        membership = Membership(organization=claim.organization, user=claim.user, role=role)
+        _as(membership, by).save()
+        # Not the deciding administrator's language: the claimant's is unknown, and the
+        # site's default is what a new firm reads until it says otherwise.
+        default_on_for_owner(membership, language=settings.LANGUAGE_CODE)
     return claim
