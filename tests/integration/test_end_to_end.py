@@ -103,9 +103,11 @@ def find_track_and_tick_it_as_the_firm(browser, site):
 
     result.get_by_role("link", name=TITLE).click()
     page.get_by_role("button", name="关注本项目").click()
-    checklist = page.locator("article", has_text=TITLE).locator("form[action$='/ticks/']")
+    # The checkboxes sit in the list, outside the ticks form they belong to (form="…").
+    card = page.locator("article", has_text=TITLE)
+    checklist = card.locator("ul.checklist")
     checklist.get_by_label("申报书").check()
-    checklist.locator("button[type=submit]").click()
+    card.locator("form[action$='/ticks/'] button[type=submit]").click()
     page.wait_for_load_state()
     assert checklist.get_by_label("申报书").is_checked()
     page.screenshot(path=ARTIFACTS / "end-to-end-dashboard.png", full_page=True)
@@ -113,14 +115,13 @@ def find_track_and_tick_it_as_the_firm(browser, site):
     # A tracked program starts as "interested"; preparing it offers the submit form, which
     # needs the confirmation box ticked (a required checkbox: no JavaScript) and then locks
     # the checklist.
-    card = page.locator("article", has_text=TITLE)
     card.locator("form.status button[value=preparing]").click()
     page.wait_for_load_state()
     card.locator("form.submit input[name=confirm]").check()
     card.locator("form.submit button[type=submit]").click()
     page.wait_for_load_state()
     card.locator("p.locked").wait_for()
-    assert card.locator("form[action$='/ticks/'] input[name=items]").first.is_disabled()
+    assert card.locator("ul.checklist input[name=items]").first.is_disabled()
     page.screenshot(path=ARTIFACTS / "end-to-end-submitted.png", full_page=True)
 
     # The call is open until 8 April: the submission can be undone, which unlocks the
@@ -129,5 +130,5 @@ def find_track_and_tick_it_as_the_firm(browser, site):
     page.wait_for_load_state()
     card.locator("form.submit").wait_for()
     assert card.locator("p.locked").count() == 0
-    assert card.locator("form[action$='/ticks/'] input[name=items]").first.is_enabled()
+    assert card.locator("ul.checklist input[name=items]").first.is_enabled()
     page.close()
