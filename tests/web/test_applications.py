@@ -821,3 +821,40 @@ def test_nobody_but_the_partners_owners_can_confirm_or_decline(
             assert response.status_code == 404
     co_builder.refresh_from_db()
     assert co_builder.confirmed_at is None
+
+
+def test_someone_at_a_partner_without_an_account_is_invited_to_own_it_and_confirm(
+    firm, application, mailoutbox, django_capture_on_commit_callbacks
+):
+    firm.post(
+        f"/my/applications/{application.pk}/co-builders/new/",
+        {"name_zh": "新建研究院", "kind": "research_institute", "credit_code": ""},
+    )
+    co_builder = application.co_builders.get(organization__name_zh="新建研究院")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = firm.post(
+            f"/my/applications/{application.pk}/co-builders/{co_builder.pk}/invite/",
+            {"email": "head@institute.example.com"},
+            follow=True,
+        )
+
+    assert said(response)[-1] == "An invitation was sent to head@institute.example.com."
+    invitation = co_builder.organization.invitations.get()
+    assert (invitation.email, invitation.role) == ("head@institute.example.com", "owner")
+    [mail] = mailoutbox
+    assert mail.to == ["head@institute.example.com"]
+
+
+def test_a_partner_that_has_an_owner_is_not_offered_to_strangers(
+    firm, application, other_firm_user
+):
+    partner = Organization.objects.get(name_zh="东风柳汽")
+    Membership.objects.filter(user=other_firm_user).update(role=Membership.Role.OWNER)
+    co_builder = add_co_builder(application, partner)
+    url = f"/my/applications/{application.pk}/co-builders/{co_builder.pk}/invite/"
+
+    response = firm.post(url, {"email": "someone@example.com"}, follow=True)
+
+    assert said(response) == ["Dongfeng Liuzhou Motor already has an owner, who confirms for it."]
+    assert not partner.invitations.exists()

@@ -205,6 +205,35 @@ def invite(organization, email, role, by):
     inviter's current language. A new invitation to an address that has an open one replaces
     it (the old link stops working): re-inviting is how an owner re-sends a lost mail."""
     _require_owner(organization, by)
+    return _invite(organization, email, role, by)
+
+
+@transaction.atomic
+def invite_partner_owner(co_builder, email, by):
+    """A lead's member invites someone at a partner organization that nobody has joined yet
+    (typically one the lead entered on the spot) to become its owner, and so to confirm the
+    partnership. Only while the partner has no owner: once it has one, its team is its own."""
+    lead = co_builder.application.organization
+    if not Membership.objects.filter(user=by, organization=lead).exists():
+        raise ValidationError(
+            _("Only members of %(organization)s can invite its partners."),
+            code="not_lead_member",
+            params={"organization": lead},
+        )
+    if _owner_ids(co_builder.organization):
+        raise ValidationError(
+            {
+                "email": ValidationError(
+                    _("%(organization)s already has an owner, who confirms for it."),
+                    code="partner_has_owner",
+                    params={"organization": co_builder.organization},
+                )
+            }
+        )
+    return _invite(co_builder.organization, email, Membership.Role.OWNER, by)
+
+
+def _invite(organization, email, role, by):
     email = get_user_model().objects.normalize_email((email or "").strip())
     try:
         validate_email(email)

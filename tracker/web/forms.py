@@ -274,6 +274,10 @@ class NewPartnerForm(ServiceErrorsMixin, forms.Form):
     credit_code = OrganizationForm.base_fields["credit_code"]
 
 
+class PartnerInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email of someone there"), max_length=254)
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(

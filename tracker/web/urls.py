@@ -54,6 +54,11 @@ urlpatterns = [
         name="co_builder_remove",
     ),
     path(
+        "my/applications/<int:pk>/co-builders/<int:co_builder_pk>/invite/",
+        applications.co_builder_invite,
+        name="co_builder_invite",
+    ),
+    path(
         "my/applications/<int:pk>/items/<int:item_pk>/",
         applications.item_work,
         name="item_work",

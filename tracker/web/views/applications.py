@@ -23,11 +23,13 @@ from tracker.selectors.organizations import (
 )
 from tracker.services import applications as services
 from tracker.services import materials
+from tracker.services.organizations import invite_partner_owner
 from tracker.web.forms import (
     ChecklistForm,
     CoBuilderForm,
     ItemWorkForm,
     NewPartnerForm,
+    PartnerInviteForm,
     StatusForm,
 )
 from tracker.web.views.responses import back_to_dashboard, place_messages, private_page, tell
@@ -240,6 +242,24 @@ def co_builder_remove(request, pk, co_builder_pk):
         tell(request, application, messages.SUCCESS, _("Co-building unit removed."))
     except ValidationError as exc:
         tell(request, application, messages.ERROR, " ".join(exc.messages))
+    return back_to_dashboard(application)
+
+
+@private_page
+@login_required
+@require_POST
+def co_builder_invite(request, pk, co_builder_pk):
+    """Invite someone at a partner nobody has joined yet to own it, and so to confirm."""
+    application = application_to_change(request.user, pk)
+    co_builder = get_object_or_404(
+        application.co_builders.select_related("organization"), pk=co_builder_pk
+    )
+    form = PartnerInviteForm(request.POST)
+    _run(
+        request, application, form,
+        lambda data: invite_partner_owner(co_builder, data["email"], request.user),
+        _("An invitation was sent to %(email)s.") % {"email": form.data.get("email", "")},
+    )
     return back_to_dashboard(application)
 
 
