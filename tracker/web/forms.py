@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker import ids
 from tracker.eligibility import Profile
-from tracker.models import Application, Authority, Organization, OrganizationKind, Region, Sector
+from tracker.models import Application, Authority, Organization, OrganizationKind, Sector
 from tracker.selectors.organizations import trackable_organizations
 from tracker.validators import normalize_credit_code
+from tracker.web.widgets import RegionField
 
 MAX_PARTNERS = 50
 
@@ -42,10 +43,7 @@ class SelfCheckForm(forms.Form):
         choices=[("", _("— not given —")), *OrganizationKind.choices],
         required=False,
     )
-    region = forms.ModelChoiceField(
-        label=_("Registered in"), queryset=Region.objects.all(), required=False,
-        empty_label=_("— not given —"),
-    )
+    region = RegionField(label=_("Registered in"), required=False)
     sectors = ids.ModelMultipleChoiceField(
         label=_("Your sectors"), queryset=Sector.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -103,10 +101,7 @@ class OrganizationForm(forms.Form):
     name_zh = forms.CharField(label=_label("name_zh"), max_length=200)
     name_en = forms.CharField(label=_label("name_en"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_label("kind"), choices=OrganizationKind.choices)
-    region = forms.ModelChoiceField(
-        label=_label("region"), queryset=Region.objects.all(), required=False,
-        empty_label=_("— not given —"),
-    )
+    region = RegionField(label=_label("region"), required=False)
     sectors = ids.ModelMultipleChoiceField(
         label=_label("sectors"), queryset=Sector.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.web.views import applications, feeds, organizations, programs, self_check
+from tracker.web.views import applications, feeds, organizations, programs, regions, self_check
 
 app_name = "tracker"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("programs/<slug:slug>/calendar.ics", programs.program_calendar, name="program_calendar"),
     path("calendar/<str:token>.ics", feeds.organization_calendar, name="organization_calendar"),
     path("check/", self_check.self_check, name="check"),
+    path("regions/<str:code>/children/", regions.children, name="region_children"),
     path("my/", applications.dashboard, name="dashboard"),
     path("my/applications/<int:pk>/", applications.application_detail, name="application"),
     path(
