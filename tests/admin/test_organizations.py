@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.admin.formsets import management
-from tracker.models import Organization
+from tracker.models import Organization, Region
 
 
 def test_a_bad_credit_code_is_a_form_error_naming_the_field(admin_client, seeded):
@@ -74,3 +74,39 @@ def test_a_sector_id_too_large_for_the_database_is_a_form_error(admin_client, se
     assert response.status_code == 200
     assert "sectors" in response.context["adminform"].form.errors
     assert not Organization.objects.filter(name_zh="测试公司").exists()
+
+
+def test_the_region_is_chosen_by_searching_a_name_or_code(admin_client, seeded):
+    page = admin_client.get(reverse("admin:tracker_organization_add")).content.decode()
+    assert 'data-field-name="region"' in page  # the autocomplete, not ~3,200 options
+    assert page.count("<option") < 100
+
+    found = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "柳州", "app_label": "tracker", "model_name": "organization",
+         "field_name": "region"},
+    ).json()["results"]
+    assert {"id": str(Region.objects.get(code="450202").pk), "text": "城中区"} in found
+
+
+@pytest.mark.parametrize("region", ["x", "99999999999999999999", "-1"])
+def test_a_posted_region_that_is_no_division_is_a_form_error(admin_client, seeded, region):
+    response = admin_client.post(
+        reverse("admin:tracker_organization_add"), organization_form(region=region)
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["region"]
+
+
+def test_the_province_filter_includes_its_cities_and_counties(admin_client, seeded):
+    Organization.objects.create(
+        name_zh="城中公司", kind="enterprise", region=Region.objects.get(code="450202")
+    )
+    changelist = reverse("admin:tracker_organization_changelist")
+
+    guangxi = admin_client.get(changelist, {"province": "450000"}).content.decode()
+    hubei = admin_client.get(changelist, {"province": "420000"}).content.decode()
+
+    assert "城中公司" in guangxi and "柳钢集团" in guangxi
+    assert "城中公司" not in hubei and "武汉科技大学" in hubei
+    assert admin_client.get(changelist, {"province": "x"}).status_code == 200
