@@ -255,6 +255,7 @@ def test_reloading_the_divisions_restores_names_and_parents_and_keeps_extra_ones
         ("459999,某区,,county,420000", "parent_code"),
         ("459999,某区,,county,", "parent_code"),
         ("459900,某市,,city,459901", "parent_code"),
+        ("450202,城中区,,county,450200", "code"),
     ],
 )
 def test_a_bad_division_row_changes_nothing_and_names_the_row_and_field(tmp_path, row, field):

@@ -103,15 +103,15 @@ def load_regions(path):
     queries (a row at a time would be thousands). Never deletes: a division that left the file
     may still be an organization's or a program's. Returns the number of rows in the file.
 
-    Rows are compared as tuples, not model instances: building 3,200 instances costs more than
-    the queries, and an unchanged file (every test that loads the seeds) writes nothing."""
+    Rows are compared as plain values, not model instances: building 3,200 instances costs more
+    than the queries, and an unchanged file (every test that loads the seeds) writes nothing."""
     rows = _read_regions(path)
     fields = ["name_zh", "name_en", "level", "parent_id"]
     existing = {
         code: (pk, values)
         for code, pk, *values in Region.objects.values_list("code", "pk", *fields)
     }
-    for level in Region.Level.values:
+    for level in Region.Level.values:  # provinces first: a level's parents exist before it
         created, changed = [], []
         for row in rows:
             if row["level"] != level:
@@ -155,8 +155,12 @@ def _read_regions(path):
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise SeedError(path, _("cannot be read as CSV: %(error)s") % {"error": exc}) from exc
     levels = {row["code"]: row["level"] for row in rows}
+    seen = set()
     for index, row in enumerate(rows):
         field, message = _region_row_error(row, levels)
+        if not field and row["code"] in seen:
+            field, message = "code", _("appears twice in the file.")
+        seen.add(row["code"])
         if field:
             raise SeedError(path, message, "regions", index, row["code"], field)
     return rows
