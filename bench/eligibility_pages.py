@@ -110,10 +110,9 @@ def main():
     user = build(args.programs, args.sectors, args.applications)
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(user)
-    region = Region.objects.get(code="450200").pk
     sector = Sector.objects.get(code="new-materials").pk
     check = (
-        f"/check/?kind=enterprise&region={region}&sectors={sector}"
+        f"/check/?kind=enterprise&region_province=450000&region_city=450200&sectors={sector}"
         "&partner_count=2&partner_kinds=university"
     )
 

@@ -43,11 +43,19 @@ def check_eligibility_as_liugang(page, site):
     university partners) and submit it."""
     page.goto(f"{site}/check/")
     page.select_option("#id_kind", "enterprise")
-    page.select_option("#id_region", label="柳州市")
+    pick_region(page, "广西壮族自治区", "柳州市")
     page.get_by_label("新材料").check()
     page.fill("#id_partner_count", "2")
     page.locator("input[name=partner_kinds][value=university]").check()
     page.locator("form.stacked button[type=submit]").click()
+
+
+def pick_region(page, *names):
+    """Choose the province, then the city and county (their lists are fetched on change)."""
+    for level, name in zip(["province", "city", "county"], names, strict=False):
+        select = f"#id_region_{level}"
+        page.locator(f"{select} option", has_text=name).wait_for(state="attached")
+        page.select_option(select, label=name)
 
 
 def log_in_to_the_admin(page, site):

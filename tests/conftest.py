@@ -25,16 +25,38 @@ from django.db import connection
 from django.utils import translation
 
 from tracker.interchange import seeds
-from tracker.models import Application, Contact, Membership, Organization, OrganizationKind, Program
+from tracker.models import (
+    Application,
+    Contact,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Program,
+    Region,
+)
 
 # The `chromium` fixture for the browser tests.
 pytest_plugins = ["tests.browser"]
 
 
+@pytest.fixture(autouse=True)
+def division_codes(request, django_db_blocker):
+    """The ~3,200 divisions of seeds/regions/, committed outside the test's transaction so that
+    they are loaded once per test database, not in every test (a tenth of a second or more
+    each). Autouse, so that it runs before the `db` fixture opens that transaction. A
+    transactional test's flush empties them: the next test loads them again."""
+    if not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        if not Region.objects.exists():
+            seeds.load_regions(settings.BASE_DIR / "seeds" / seeds.REGIONS_FILE)
+
+
 @pytest.fixture
 def seeded(db):
-    """The real seed files, loaded as `make run` loads them."""
-    seeds.load(seeds.seed_files(settings.BASE_DIR / "seeds"))
+    """The real seed files, loaded as `make run` loads them (the divisions are already there)."""
+    seeds.load([p for p in seeds.seed_files(settings.BASE_DIR / "seeds") if p.suffix == ".yaml"])
 
 
 @pytest.fixture

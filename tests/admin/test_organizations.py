@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.admin.formsets import management
-from tracker.models import Claim, Membership, Organization
+from tracker.models import Claim, Membership, Organization, Region
 
 
 def test_a_bad_credit_code_is_a_form_error_naming_the_field(admin_client, seeded):
@@ -119,3 +119,39 @@ def test_invitations_are_listed_read_only(admin_client, seeded):
 
     assert response.status_code == 200
     assert admin_client.get(reverse("admin:tracker_invitation_add")).status_code == 403
+
+
+def test_the_region_is_chosen_by_searching_a_name_or_code(admin_client, seeded):
+    page = admin_client.get(reverse("admin:tracker_organization_add")).content.decode()
+    assert 'data-field-name="region"' in page  # the autocomplete, not ~3,200 options
+    assert page.count("<option") < 100
+
+    found = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "柳州", "app_label": "tracker", "model_name": "organization",
+         "field_name": "region"},
+    ).json()["results"]
+    assert {"id": str(Region.objects.get(code="450202").pk), "text": "城中区"} in found
+
+
+@pytest.mark.parametrize("region", ["x", "99999999999999999999", "-1"])
+def test_a_posted_region_that_is_no_division_is_a_form_error(admin_client, seeded, region):
+    response = admin_client.post(
+        reverse("admin:tracker_organization_add"), organization_form(region=region)
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["region"]
+
+
+def test_the_province_filter_includes_its_cities_and_counties(admin_client, seeded):
+    Organization.objects.create(
+        name_zh="城中公司", kind="enterprise", region=Region.objects.get(code="450202")
+    )
+    changelist = reverse("admin:tracker_organization_changelist")
+
+    guangxi = admin_client.get(changelist, {"province": "450000"}).content.decode()
+    hubei = admin_client.get(changelist, {"province": "420000"}).content.decode()
+
+    assert "城中公司" in guangxi and "柳钢集团" in guangxi
+    assert "城中公司" not in hubei and "武汉科技大学" in hubei
+    assert admin_client.get(changelist, {"province": "x"}).status_code == 200

@@ -107,3 +107,15 @@ def test_a_deadline_before_opening_is_refused_in_the_admin(admin_client, pilot_b
 def test_a_new_program_starts_with_the_default_reminder_days(admin_client, seeded):
     response = admin_client.get(reverse("admin:tracker_program_add"))
     assert response.context["adminform"].form["reminder_days"].value() == "30, 14, 7, 3, 1"
+
+
+@pytest.mark.parametrize("regions", [["x"], ["99999999999999999999"]])
+def test_posted_regions_that_are_no_ids_are_a_form_error_not_a_500(
+    admin_client, pilot_base, regions
+):
+    url = reverse("admin:tracker_program_change", args=[pilot_base.pk])
+
+    response = admin_client.post(url, {"title_zh": pilot_base.title_zh, "regions": regions})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["regions"]

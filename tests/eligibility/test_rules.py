@@ -188,6 +188,40 @@ def test_a_region_outside_guangxi_fails_with_a_fix(program, new_materials, seede
     assert "Guangxi Zhuang Autonomous Region" in str(region.fix)
 
 
+@pytest.mark.parametrize(
+    ("code", "outcome"),
+    [
+        ("450202", Outcome.PASS),  # 城中区, a county of 柳州市
+        ("450302", Outcome.PASS),  # 秀峰区, 桂林市
+        ("450000", Outcome.PASS),
+        ("420102", Outcome.FAIL),  # 江岸区, a county of 武汉市 (湖北)
+        ("110108", Outcome.FAIL),  # 海淀区, straight under the municipality 北京
+    ],
+)
+def test_a_program_open_to_a_province_is_open_to_every_city_and_county_in_it(
+    program, new_materials, code, outcome
+):
+    region = Region.objects.get(code=code)
+
+    finding = findings_by_rule(evaluate(liugang_profile(region, new_materials), program))["region"]
+
+    assert finding.outcome == outcome
+
+
+def test_a_program_open_to_one_city_is_closed_to_the_rest_of_its_province(
+    program, new_materials
+):
+    liuzhou_only = program_with_changes(program, regions=[Region.objects.get(code="450200")])
+
+    def outcome(code):
+        profile = liugang_profile(Region.objects.get(code=code), new_materials)
+        return findings_by_rule(evaluate(profile, liuzhou_only))["region"].outcome
+
+    assert outcome("450202") == Outcome.PASS
+    assert outcome("450302") == Outcome.FAIL  # 桂林市
+    assert outcome("450000") == Outcome.FAIL  # somewhere in Guangxi: maybe not in 柳州
+
+
 def test_the_deadline_rule_fails_once_the_call_has_closed(program, liuzhou, new_materials):
     with time_machine.travel(datetime.date(2025, 4, 21), tick=False):
         verdict = evaluate(liugang_profile(liuzhou, new_materials), program)

@@ -113,10 +113,11 @@ def visit_the_site_and_the_admin(browser, site, program_pk, unsubscribe):
     # Prepopulated fields: the slug follows the English title as it is typed.
     page.locator("#id_title_en").press_sequentially("Pilot Base 2026")
     assert page.input_value("#id_slug") == "pilot-base-2026"
-    # filter_horizontal: SelectFilter2 builds the two lists; "Choose all" moves every region.
-    page.locator("#id_regions_add_all").click()
-    assert page.locator("#id_regions_to option").count() > 0
-    assert page.locator("#id_regions_from option").count() == 0
+    # The regions autocomplete (select2): a search by name offers the division.
+    page.locator("#id_regions + .select2 .select2-search__field").click()
+    page.keyboard.type("柳州")
+    page.locator(".select2-results__option", has_text="柳州市").first.click()
+    assert page.locator("#id_regions option:checked").count() == 1
 
     page.goto(f"{site}/admin/tracker/organization/add/")
     page.locator("#id_sectors_from option").first.dblclick()

@@ -85,7 +85,8 @@ def enter_the_program_as_the_administrator(browser, site):
 def choose_in_autocomplete(page, container, text):
     """The admin's autocomplete (select2): open it, type, pick the matching option."""
     page.locator(f"{container} .select2-selection").first.click()
-    page.locator(".select2-search__field").fill(text)
+    # Typed where the focus went: the regions' autocomplete has a search field of its own.
+    page.keyboard.type(text)
     page.locator(".select2-results__option", has_text=text).first.click()
 
 

@@ -1,4 +1,5 @@
 import datetime
+import time
 
 import pytest
 from django.conf import settings
@@ -174,3 +175,111 @@ def test_a_sixth_co_builder_in_a_seed_file_is_refused(tmp_path):
         seeds.load([*all_seed_files(), extra])
     assert info.value.field == "co_builders"
     assert Organization.objects.count() == 0
+
+
+# --- The administrative divisions (seeds/regions/gb2260.csv) -------------------------------------
+REGIONS_FILE = settings.BASE_DIR / "seeds" / seeds.REGIONS_FILE
+
+
+def without_regions():
+    """An empty division table (the test database keeps the divisions between tests, see
+    conftest.division_codes); each level protects the one below, hence the unlinking first."""
+    Region.objects.update(parent=None)
+    Region.objects.all().delete()
+
+
+def test_the_division_file_holds_every_province_city_and_county(seeded):
+    levels = {level: Region.objects.filter(level=level).count() for level in Region.Level.values}
+    assert levels == {"province": 31, "city": 337, "county": 2846}
+    county = Region.objects.select_related("parent__parent").get(code="450202")
+    assert (county.name_zh, county.parent.name_zh, county.parent.parent.name_zh) == (
+        "城中区", "柳州市", "广西壮族自治区"
+    )
+    assert county.level == Region.Level.COUNTY and county.name_en == ""
+    assert Region.objects.get(code="450000").name_en == "Guangxi Zhuang Autonomous Region"
+    assert Region.objects.get(code="420100").name_en == "Wuhan"
+    assert not Region.objects.filter(level=Region.Level.PROVINCE, name_en="").exists()
+
+
+def test_a_municipality_holds_its_counties_without_a_city_level(seeded):
+    haidian = Region.objects.get(code="110108")
+    assert haidian.parent.code == "110000" and haidian.level == Region.Level.COUNTY
+    assert not Region.objects.filter(code__startswith="11", level=Region.Level.CITY).exists()
+
+
+def test_a_county_governed_directly_by_its_province_sits_in_a_grouping_city(seeded):
+    xiantao = Region.objects.select_related("parent").get(code="429004")
+    assert xiantao.parent.name_zh == "省直辖县级行政区划"
+    assert xiantao.parent.parent.code == "420000"
+
+
+@pytest.mark.django_db
+def test_loading_the_divisions_takes_a_few_queries_and_well_under_two_seconds(
+    django_assert_max_num_queries,
+):
+    without_regions()
+    started = time.perf_counter()
+    with django_assert_max_num_queries(30):
+        assert seeds.load_regions(REGIONS_FILE) == 3214
+    assert time.perf_counter() - started < 2
+    with django_assert_max_num_queries(3):
+        seeds.load_regions(REGIONS_FILE)
+    assert Region.objects.count() == 3214
+
+
+def test_reloading_the_divisions_restores_names_and_parents_and_keeps_extra_ones(seeded):
+    Region.objects.filter(code="450202").update(name_zh="改名", parent=None)
+    Region.objects.filter(code="450000").update(name_en="")
+    gone = Region.objects.create(code="450299", name_zh="已撤销区", level=Region.Level.COUNTY)
+    firm = Organization.objects.create(name_zh="新公司", kind="enterprise", region=gone)
+    Region.objects.filter(code="450203").delete()
+
+    call_command("load_seeds")
+
+    county = Region.objects.get(code="450202")
+    assert (county.name_zh, county.parent.code) == ("城中区", "450200")
+    assert Region.objects.get(code="450000").name_en == "Guangxi Zhuang Autonomous Region"
+    assert Region.objects.get(code="450203").parent.code == "450200"
+    firm.refresh_from_db()
+    assert firm.region == gone
+    assert Region.objects.count() == 3215
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("45020x,某区,,county,450200", "code"),
+        ("459999,,,county,450000", "name_zh"),
+        ("459999,某区,,hamlet,450000", "level"),
+        ("459999,某区,,county,420000", "parent_code"),
+        ("459999,某区,,county,", "parent_code"),
+        ("459900,某市,,city,459901", "parent_code"),
+        ("450202,城中区,,county,450200", "code"),
+    ],
+)
+def test_a_bad_division_row_changes_nothing_and_names_the_row_and_field(tmp_path, row, field):
+    without_regions()
+    rows = REGIONS_FILE.read_text(encoding="utf-8") + row + "\n"
+    bad = write(tmp_path, "regions.csv", rows)
+    with pytest.raises(seeds.SeedError) as info:
+        seeds.load([bad, *all_seed_files()[1:]])
+    assert info.value.field == field
+    assert "regions.csv" in str(info.value) and "regions[3214]" in str(info.value)
+    assert Region.objects.count() == 0 and Sector.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_division_file_with_other_columns_is_refused(tmp_path):
+    bad = write(tmp_path, "regions.csv", "code,name\n450000,广西\n")
+    with pytest.raises(seeds.SeedError) as info:
+        seeds.load([bad])
+    assert "code,name_zh,name_en,level,parent_code" in str(info.value)
+
+
+@pytest.mark.django_db
+def test_regions_in_a_yaml_file_are_refused_the_divisions_have_one_home(tmp_path):
+    bad = write(tmp_path, "bad.yaml", "regions:\n  - {code: '450000', name_zh: 广西}\n")
+    with pytest.raises(seeds.SeedError) as info:
+        seeds.load([bad])
+    assert "regions" in str(info.value)

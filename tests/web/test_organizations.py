@@ -41,7 +41,8 @@ def test_registering_makes_the_user_its_owner_and_returns_to_the_dashboard(
     sector = Sector.objects.first()
 
     response = register(
-        english_client, name_en="New Materials Co.", region=region.pk, sectors=[sector.pk],
+        english_client, name_en="New Materials Co.", region_province="450000",
+        region_city=region.code, sectors=[sector.pk],
         credit_code=CODE.lower(),
     )
 
@@ -95,7 +96,8 @@ def test_a_registered_credit_code_typed_in_lower_case_is_refused_with_the_way_in
         ({"credit_code": "123"}, "credit_code"),
         ({"credit_code": "x" * 500}, "credit_code"),
         ({"kind": "bank"}, "kind"),
-        ({"region": "99999999999999999999"}, "region"),
+        ({"region_province": "99999999999999999999"}, "region"),
+        ({"region_province": "450000", "region_county": "450299"}, "region"),
         ({"sectors": ["99999999999999999999"]}, "sectors"),
     ],
 )

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from tests.factories import make_programs
-from tracker.models import OrganizationKind, Region, Sector
+from tracker.models import OrganizationKind, Sector
 
 WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE)", re.I)
 
@@ -16,7 +16,8 @@ def verdicts(response):
 def liugang_answers(seeded, **changes):
     answers = {
         "kind": OrganizationKind.ENTERPRISE,
-        "region": Region.objects.get(code="450200").pk,
+        "region_province": "450000",
+        "region_city": "450200",
         "sectors": [Sector.objects.get(code="new-materials").pk],
         "partner_count": 2,
         "partner_kinds": [OrganizationKind.UNIVERSITY],
@@ -42,6 +43,20 @@ def test_liugang_sees_the_seed_program_as_eligible_with_priority(english_client,
     assert "a priority sector of this program" in response.content.decode()
 
 
+def test_a_firm_in_a_county_of_liuzhou_is_eligible_and_sees_its_choice_again(
+    english_client, seeded, call_open
+):
+    answers = liugang_answers(seeded, region_county="450202")
+
+    response = english_client.get("/check/", answers)
+
+    [verdict] = verdicts(response)
+    assert verdict.summary == "eligible"
+    page = response.content.decode()
+    assert '<option value="450202" data-level="county" selected>' in page
+    assert 'src="/static/tracker/regions.js" defer' in page
+
+
 def test_six_partners_show_the_fix(english_client, seeded, call_open):
     response = english_client.get("/check/", liugang_answers(seeded, partner_count=6))
 
@@ -51,7 +66,7 @@ def test_six_partners_show_the_fix(english_client, seeded, call_open):
 
 
 def test_empty_answers_are_incomplete_never_a_failure(english_client, seeded, call_open):
-    response = english_client.get("/check/", {"kind": "", "region": ""})
+    response = english_client.get("/check/", {"kind": "", "region_province": ""})
 
     [verdict] = verdicts(response)
     assert verdict.summary == "incomplete"
@@ -66,7 +81,8 @@ def test_it_lists_open_programs_only_and_links_to_closed_ones(english_client, se
 
 
 def test_bad_input_names_the_field_and_the_limit(english_client, seeded, call_open):
-    response = english_client.get("/check/", liugang_answers(seeded, partner_count=999, region="x"))
+    answers = liugang_answers(seeded, partner_count=999, region_province="x")
+    response = english_client.get("/check/", answers)
 
     assert response.status_code == 200
     assert response.context["page"] is None
@@ -79,8 +95,8 @@ def test_bad_input_names_the_field_and_the_limit(english_client, seeded, call_op
 def test_it_stores_nothing(english_client, seeded, call_open, django_assert_num_queries):
     answers = liugang_answers(seeded)
     # Reads only: the chosen region and sectors, the programs and what the rules read, then the
-    # region and sector choices to show the form again.
-    with django_assert_num_queries(8) as captured:
+    # chosen region's path, the division choices and the sector choices to show the form again.
+    with django_assert_num_queries(9) as captured:
         english_client.get("/check/", answers)
 
     writes = [q["sql"] for q in captured.captured_queries if WRITE.match(q["sql"])]

@@ -24,5 +24,10 @@ class AuthorityAdmin(admin.ModelAdmin):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "name_en"]
-    search_fields = ["code", "name_zh", "name_en"]
+    list_display = ["code", "name_zh", "name_en", "level", "parent"]
+    list_filter = ["level"]
+    list_select_related = ["parent"]
+    # The autocomplete of organizations and programs searches here too: a city's name finds
+    # its counties, of which several share a name (城中区 in 柳州 and in 西宁).
+    search_fields = ["code", "name_zh", "name_en", "parent__name_zh", "parent__name_en"]
+    autocomplete_fields = ["parent"]

@@ -4,7 +4,7 @@ import hashlib
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
@@ -14,16 +14,24 @@ from tracker import ids
 from tracker.models import Authority, OrganizationKind, default_reminder_days
 
 
-class IdsOnlyAutocompleteSelect(AutocompleteSelect):
-    """The admin's autocomplete widget, re-rendering a posted choice only if it can be an id.
+class IdsOnlyMixin:
+    """For the admin's autocomplete widgets: re-render a posted choice only if it can be an id.
 
-    Django's widget looks the posted values up as they are: text, or a number out of the id
+    Django's widgets look the posted values up as they are: text, or a number out of the id
     range on SQLite, made the form page a 500 where the field already reports the error.
     """
 
     def optgroups(self, name, value, attr=None):
         ids_only = [v for v in value if str(v).isdigit() and ids.fits(v)]
         return super().optgroups(name, ids_only, attr)
+
+
+class IdsOnlyAutocompleteSelect(IdsOnlyMixin, AutocompleteSelect):
+    pass
+
+
+class IdsOnlyAutocompleteSelectMultiple(IdsOnlyMixin, AutocompleteSelectMultiple):
+    pass
 
 
 class BoundedIdsMixin:
@@ -39,6 +47,13 @@ class BoundedIdsMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                IdsOnlyAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
         kwargs.setdefault("form_class", ids.ModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

@@ -103,8 +103,8 @@ class ProgramAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
         "authority__name_en",
     ]
     prepopulated_fields = {"slug": ["title_en"]}
-    autocomplete_fields = ["authority"]
-    filter_horizontal = ["regions"]
+    # ~3,200 divisions: searched by name or code, not listed side by side.
+    autocomplete_fields = ["authority", "regions"]
     date_hierarchy = "deadline"
     inlines = [ProgramSectorInline, MilestoneInline, ChecklistItemInline]
     actions = ["clone_as_next_edition"]

@@ -19,11 +19,11 @@ from tracker.models import (
     Membership,
     Organization,
     OrganizationKind,
-    Region,
     Sector,
 )
 from tracker.selectors.organizations import trackable_organizations
 from tracker.validators import normalize_credit_code
+from tracker.web.widgets import RegionField
 
 MAX_PARTNERS = 50
 
@@ -55,10 +55,7 @@ class SelfCheckForm(forms.Form):
         choices=[("", _("— not given —")), *OrganizationKind.choices],
         required=False,
     )
-    region = forms.ModelChoiceField(
-        label=_("Registered in"), queryset=Region.objects.all(), required=False,
-        empty_label=_("— not given —"),
-    )
+    region = RegionField(label=_("Registered in"), required=False)
     sectors = ids.ModelMultipleChoiceField(
         label=_("Your sectors"), queryset=Sector.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -124,10 +121,7 @@ class OrganizationForm(ServiceErrorsMixin, forms.Form):
     name_zh = forms.CharField(label=_label("name_zh"), max_length=200)
     name_en = forms.CharField(label=_label("name_en"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_label("kind"), choices=OrganizationKind.choices)
-    region = forms.ModelChoiceField(
-        label=_label("region"), queryset=Region.objects.all(), required=False,
-        empty_label=_("— not given —"),
-    )
+    region = RegionField(label=_label("region"), required=False)
     sectors = ids.ModelMultipleChoiceField(
         label=_label("sectors"), queryset=Sector.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,

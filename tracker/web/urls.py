@@ -5,6 +5,7 @@ from tracker.web.views import (
     feeds,
     organizations,
     programs,
+    regions,
     reminders,
     self_check,
 )
@@ -19,6 +20,7 @@ urlpatterns = [
     path("programs/<slug:slug>/calendar.ics", programs.program_calendar, name="program_calendar"),
     path("calendar/<str:token>.ics", feeds.organization_calendar, name="organization_calendar"),
     path("check/", self_check.self_check, name="check"),
+    path("regions/<str:code>/children/", regions.children, name="region_children"),
     path("my/", applications.dashboard, name="dashboard"),
     path("my/applications/<int:pk>/", applications.application_detail, name="application"),
     path(
