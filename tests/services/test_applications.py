@@ -384,4 +384,4 @@ def test_declining_a_submitted_applications_unit_removes_it_and_tells_the_lead(
     assert CoBuilder.history.filter(id=co_builder.pk, history_type="-").exists()
     [message] = mail.outbox
     assert message.to == ["liugang@example.com"]
-    assert "广西大学" in message.subject and "already submitted" in message.body
+    assert "广西大学" in message.subject and "该申报已提交" in message.body

@@ -144,7 +144,7 @@ def test_an_expired_invitation_is_refused_and_makes_no_member(firm_user, liugang
         accept_invitation(token, invitee)
 
     assert error.value.code == "invitation_expired"
-    assert error.value.messages == ["This invitation has expired. Ask an owner for a new one."]
+    assert error.value.messages == ["此邀请已过期，请向负责人索取新的邀请。"]
     assert not Membership.objects.filter(user=invitee).exists()
 
 
@@ -223,9 +223,7 @@ def test_the_last_owner_cannot_leave_and_is_told_to_make_someone_else_owner(
         leave(liugang, firm_user)
 
     assert error.value.code == "last_owner"
-    assert error.value.messages == [
-        "You are the only owner of 柳钢集团: make someone else owner first, then leave."
-    ]
+    assert error.value.messages == ["您是柳钢集团唯一的负责人：请先将其他成员设为负责人，再退出。"]
     assert Membership.objects.filter(user=firm_user, organization=liugang).exists()
 
 
@@ -256,9 +254,9 @@ def test_a_member_cannot_change_roles_or_remove_anyone(firm_user, liugang, invit
     membership = Membership.objects.create(user=invitee, organization=liugang)
     owner = Membership.objects.get(user=firm_user)
 
-    with pytest.raises(ValidationError, match="Only an owner"):
+    with pytest.raises(ValidationError, match="只有柳钢集团的负责人"):
         change_role(membership, Membership.Role.OWNER, invitee)
-    with pytest.raises(ValidationError, match="Only an owner"):
+    with pytest.raises(ValidationError, match="只有柳钢集团的负责人"):
         remove_member(owner, invitee)
 
 

@@ -6,7 +6,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from tests.factories import make_partner
 from tracker.models import Claim, Invitation, Membership, Organization, Region, Sector
+from tracker.notifications.tokens import invitation_token
+from tracker.services.organizations import invite
 
 CODE = "91350100M000100Y43"
 
@@ -279,3 +282,17 @@ def test_the_dashboard_links_each_organization_to_its_team_page(
     english_client.force_login(firm_user)
 
     assert f'href="/my/organizations/{liugang.pk}/"' in english_client.get("/my/").content.decode()
+
+
+def test_the_claim_page_and_the_invitation_page_take_a_bounded_number_of_queries(
+    english_client, founder, firm_user, liugang, django_assert_max_num_queries
+):
+    for n in range(5):
+        Claim.objects.create(organization=make_partner(f"申请单位{n}"), user=founder)
+    with django_assert_max_num_queries(6):
+        page = english_client.get("/my/organizations/claim/", {"q": "柳钢集团"})
+    assert page.status_code == 200 and "Liuzhou Steel Group" in page.content.decode()
+
+    token = invitation_token(invite(liugang, "founder@example.com", "member", firm_user))
+    with django_assert_max_num_queries(6):
+        assert english_client.get(f"/invitations/{token}/").status_code == 200
