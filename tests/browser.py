@@ -10,6 +10,14 @@ from playwright.sync_api import sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+WIDTHS = (1366, 390)  # desktop, phone
+
+
+def shot(page, name):
+    """The current page at both widths, into test-artifacts/<name>-<width>.png."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 
-from tests.browser import ARTIFACTS, launched
+from tests.browser import launched, shot
 from tracker.models import (
     Application,
     Attachment,
@@ -23,7 +23,6 @@ from tracker.models import (
 
 pytestmark = pytest.mark.integration
 
-WIDTHS = (1366, 390)  # desktop, phone
 PASSWORD = "a-long-enough-passphrase-2025"
 FOUNDER, TEAMMATE = "founder@example.com", "teammate@example.com"
 PARTNER_OWNER = "owner@ustb.example.com"
@@ -31,12 +30,6 @@ FIRM = "柳州新材料中试有限公司"
 NEW_PARTNER = "柳州新材料中试研究院"
 ITEM = "认定申报材料"
 PDF = b"%PDF-1.7\n" + b"0" * 2048
-
-
-def shot(page, name):
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
 
 
 def link_in_mail(smtp_server, to, pattern):

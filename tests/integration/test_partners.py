@@ -4,18 +4,10 @@ desktop and phone widths."""
 
 import pytest
 
-from tests.browser import ARTIFACTS, launched
+from tests.browser import launched, shot
 from tracker.models import Application, CoBuilder, Organization
 
 pytestmark = pytest.mark.integration
-
-WIDTHS = (1366, 390)  # desktop, phone
-
-
-def shot(page, name):
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
 
 
 def add_partners(page, site, application_pk):

@@ -7,11 +7,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import time_machine
 
-from tests.browser import ARTIFACTS, launched, pick_region
+from tests.browser import launched, pick_region, shot
 
 pytestmark = pytest.mark.integration
 
-WIDTHS = (1366, 390)  # desktop, phone
 TITLE = "2025年广西科技成果转化中试研究基地认定"
 
 
@@ -20,12 +19,6 @@ def during_the_call():
     moment = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
     with time_machine.travel(moment, tick=True):
         yield
-
-
-def shot(page, name):
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
 
 
 def test_a_visitor_picks_province_city_and_county_in_the_self_check(

@@ -6,21 +6,13 @@ import re
 import pytest
 from django.core import mail
 
-from tests.browser import ARTIFACTS, launched
+from tests.browser import launched, shot
 from tracker.models import Membership
 
 pytestmark = pytest.mark.integration
 
 EMAIL = "founder@example.com"
 PASSWORD = "a-long-enough-passphrase-2025"
-WIDTHS = (1366, 390)  # desktop, phone
-
-
-def shot(page, name):
-    """The current page at both widths, into test-artifacts/."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
 
 
 def sign_up(page, site):

@@ -723,6 +723,13 @@ def test_suggestions_match_a_typed_credit_code_prefix_and_ignore_one_character(f
     assert too_short == []
 
 
+def test_a_nul_byte_in_the_suggestion_query_finds_nothing_and_is_no_error(firm, gxu_owner):
+    # PostgreSQL refuses NUL in a text comparison: it must never reach the database.
+    response = firm.get("/my/partners/search/", {"q": "广西\x00大学"})
+
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
 def test_an_unknown_name_comes_back_typed_with_close_matches_and_a_new_organization_offer(
     firm, application, gxu_owner
 ):

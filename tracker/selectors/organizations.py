@@ -120,7 +120,8 @@ def partner_suggestions(text, *, limit=SUGGESTIONS):
     `normalize_credit_code`). Shortest names first: the closest to what was typed. One query;
     nothing for fewer than MIN_QUERY characters (every name contains "广")."""
     text = (text or "").strip()
-    if len(text) < MIN_QUERY:
+    # A NUL byte cannot be in any name, and PostgreSQL refuses it in a comparison.
+    if len(text) < MIN_QUERY or "\x00" in text:
         return []
     query = Q(name_zh__icontains=text) | Q(name_en__icontains=text)
     code = normalize_credit_code(text)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from tracker.web.views import (
     applications,
@@ -20,7 +20,9 @@ urlpatterns = [
     path("programs/<slug:slug>/calendar.ics", programs.program_calendar, name="program_calendar"),
     path("calendar/<str:token>.ics", feeds.organization_calendar, name="organization_calendar"),
     path("check/", self_check.self_check, name="check"),
-    path("regions/<str:code>/children/", regions.children, name="region_children"),
+    # Six digits or nothing: anything else (a NUL byte, which PostgreSQL refuses in a text
+    # comparison) never reaches the database.
+    re_path(r"^regions/(?P<code>[0-9]{6})/children/$", regions.children, name="region_children"),
     path("my/", applications.dashboard, name="dashboard"),
     path("my/applications/<int:pk>/", applications.application_detail, name="application"),
     path(
