@@ -711,7 +711,8 @@ def test_suggestions_give_at_most_eight_names_and_nothing_private(
 
     assert len(results) == 8
     assert results[0]["name"] == "Guangxi University"  # the shortest name: the closest
-    assert all(set(result) == {"id", "name", "region", "kind"} for result in results)
+    assert all(set(result) == {"id", "name", "region", "kind", "detail"} for result in results)
+    assert results[0]["detail"] == " (University)"
     assert "private note" not in str(results)
 
 
@@ -721,6 +722,17 @@ def test_suggestions_match_a_typed_credit_code_prefix_and_ignore_one_character(f
 
     assert [r["name"] for r in by_code] == ["Guangxi University"]
     assert too_short == []
+
+
+def test_a_chinese_reader_gets_the_suggestions_details_in_full_width_punctuation(
+    firm_user, gxu_owner
+):
+    chinese = Client()
+    chinese.force_login(firm_user)
+
+    [result] = chinese.get("/my/partners/search/", {"q": "广西大学"}).json()["results"]
+
+    assert result["name"] + result["detail"] == "广西大学（高校）"
 
 
 def test_a_nul_byte_in_the_suggestion_query_finds_nothing_and_is_no_error(firm, gxu_owner):

@@ -51,7 +51,7 @@
         option.textContent = result.name;
         var meta = document.createElement("span");
         meta.className = "meta";
-        meta.textContent = " (" + [result.kind, result.region].filter(Boolean).join(", ") + ")";
+        meta.textContent = result.detail;
         option.appendChild(meta);
         // mousedown, not click: it comes before the input's blur closes the list.
         option.addEventListener("mousedown", function (event) {

@@ -181,15 +181,17 @@ def co_builder_new(request, pk):
 def partner_search(request):
     """Suggestions under the partner field: what anybody may see of an organization on the
     site (its name, region and kind), nothing of its applications or people."""
-    results = [
-        {
+    results = []
+    for organization in partner_suggestions(request.GET.get("q", "")[:200]):
+        kind, region = organization.get_kind_display(), str(organization.region or "")
+        results.append({
             "id": organization.pk,
             "name": organization.name,
-            "region": str(organization.region or ""),
-            "kind": organization.get_kind_display(),
-        }
-        for organization in partner_suggestions(request.GET.get("q", "")[:200])
-    ]
+            "region": region,
+            "kind": kind,
+            # Punctuated here, in the reader's language (full-width in Chinese).
+            "detail": _(" (%(details)s)") % {"details": _(", ").join(filter(None, [kind, region]))},
+        })
     return JsonResponse({"results": results})
 
 
