@@ -13,11 +13,15 @@ ARTIFACTS = settings.BASE_DIR / "test-artifacts"
 WIDTHS = (1366, 390)  # desktop, phone
 
 
-def shot(page, name):
-    """The current page at both widths, into test-artifacts/<name>-<width>.png."""
+def shot(page, name, *, full_page=True):
+    """The current page at both widths, into test-artifacts/<name>-<width>.png.
+
+    `full_page=False` for a state that lives only while a field has the focus (an open list of
+    suggestions): Chromium's full-page capture resizes the page, which blurs the field and
+    closes the list, so the visible part around the focused field is taken instead."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
+        page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=full_page)
 
 
 @pytest.fixture

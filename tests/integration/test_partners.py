@@ -19,7 +19,8 @@ def add_partners(page, site, application_pk):
     field = page.locator(f"#partner-{application_pk}")
     field.press_sequentially("广西")
     page.locator(f"#suggestions-{application_pk} [role=option]").first.wait_for()
-    shot(page, "partners-suggestions")
+    field.scroll_into_view_if_needed()
+    shot(page, "partners-suggestions", full_page=False)
     field.press("ArrowDown")
     field.press("Enter")  # picks the highlighted suggestion
     field.press("Enter")  # submits the form
