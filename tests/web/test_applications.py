@@ -877,3 +877,12 @@ def test_a_partner_that_has_an_owner_is_not_offered_to_strangers(
 
     assert said(response) == ["Dongfeng Liuzhou Motor already has an owner, who confirms for it."]
     assert not partner.invitations.exists()
+
+
+def test_an_answer_to_a_partnership_other_than_confirm_or_decline_is_not_found(
+    application, gxu_owner
+):
+    co_builder = add_co_builder(application, Organization.objects.get(name_zh="广西大学"))
+
+    assert gxu_owner.post(f"/my/partnerships/{co_builder.pk}/maybe/").status_code == 404
+    assert CoBuilder.objects.filter(pk=co_builder.pk, confirmed_at=None).exists()

@@ -42,15 +42,10 @@ urlpatterns = [
         name="co_builder_new",
     ),
     path("my/partners/search/", applications.partner_search, name="partner_search"),
-    path(
-        "my/partnerships/<int:pk>/confirm/",
-        applications.partnership_confirm,
-        name="partnership_confirm",
-    ),
-    path(
-        "my/partnerships/<int:pk>/decline/",
-        applications.partnership_decline,
-        name="partnership_decline",
+    re_path(
+        r"^my/partnerships/(?P<pk>[0-9]+)/(?P<answer>confirm|decline)/$",
+        applications.partnership_answer,
+        name="partnership_answer",
     ),
     path(
         "my/applications/<int:pk>/co-builders/<int:co_builder_pk>/remove/",

@@ -7,6 +7,7 @@ from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tracker.models import Attachment, OrganizationKind
@@ -201,36 +202,31 @@ def _partnership_request(request, pk):
     return get_object_or_404(partnership_requests(request.user), pk=pk)
 
 
-def _back_to_requests():
+# What each answer to a partnership request does, and what the partner's owner is told.
+PARTNERSHIP_ANSWERS = {
+    "confirm": (
+        services.confirm_partnership,
+        _lazy("You confirmed %(partner)s as a co-building unit of %(lead)s."),
+    ),
+    "decline": (
+        services.decline_partnership,
+        _lazy("You declined: %(partner)s is no longer a co-building unit of %(lead)s."),
+    ),
+}
+
+
+@private_page
+@login_required
+@require_POST
+def partnership_answer(request, pk, answer):
+    co_builder = _partnership_request(request, pk)
+    act, told = PARTNERSHIP_ANSWERS[answer]
+    act(co_builder, by=request.user)
+    messages.success(
+        request,
+        told % {"partner": co_builder.organization, "lead": co_builder.application.organization},
+    )
     return redirect(f"{reverse('tracker:dashboard')}#partnership-requests")
-
-
-@private_page
-@login_required
-@require_POST
-def partnership_confirm(request, pk):
-    co_builder = _partnership_request(request, pk)
-    services.confirm_partnership(co_builder, by=request.user)
-    messages.success(
-        request,
-        _("You confirmed %(partner)s as a co-building unit of %(lead)s.")
-        % {"partner": co_builder.organization, "lead": co_builder.application.organization},
-    )
-    return _back_to_requests()
-
-
-@private_page
-@login_required
-@require_POST
-def partnership_decline(request, pk):
-    co_builder = _partnership_request(request, pk)
-    services.decline_partnership(co_builder, by=request.user)
-    messages.success(
-        request,
-        _("You declined: %(partner)s is no longer a co-building unit of %(lead)s.")
-        % {"partner": co_builder.organization, "lead": co_builder.application.organization},
-    )
-    return _back_to_requests()
 
 
 @private_page
