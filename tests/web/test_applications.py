@@ -886,3 +886,13 @@ def test_an_answer_to_a_partnership_other_than_confirm_or_decline_is_not_found(
 
     assert gxu_owner.post(f"/my/partnerships/{co_builder.pk}/maybe/").status_code == 404
     assert CoBuilder.objects.filter(pk=co_builder.pk, confirmed_at=None).exists()
+
+
+def test_the_partners_owner_is_told_in_chinese_what_the_answer_did(application, gxu_owner):
+    co_builder = add_co_builder(application, Organization.objects.get(name_zh="广西大学"))
+    gxu_owner.cookies.pop("django_language")
+    gxu_owner.defaults.pop("HTTP_ACCEPT_LANGUAGE")
+
+    page = gxu_owner.post(f"/my/partnerships/{co_builder.pk}/confirm/", follow=True)
+
+    assert "您已确认广西大学为柳钢集团的联合共建单位。" in page.content.decode()

@@ -7,7 +7,7 @@ from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tracker.models import Attachment, OrganizationKind
@@ -206,11 +206,11 @@ def _partnership_request(request, pk):
 PARTNERSHIP_ANSWERS = {
     "confirm": (
         services.confirm_partnership,
-        _lazy("You confirmed %(partner)s as a co-building unit of %(lead)s."),
+        gettext_lazy("You confirmed %(partner)s as a co-building unit of %(lead)s."),
     ),
     "decline": (
         services.decline_partnership,
-        _lazy("You declined: %(partner)s is no longer a co-building unit of %(lead)s."),
+        gettext_lazy("You declined: %(partner)s is no longer a co-building unit of %(lead)s."),
     ),
 }
 
