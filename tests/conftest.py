@@ -91,12 +91,23 @@ def staff_user(django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.com", "pw")
 
 
+# 2025-04-01 10:00 in Beijing: the seed call (2025-03-27 to 2025-04-20) takes applications.
+CALL_OPEN = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
+
+
 @pytest.fixture
 def call_open():
-    """2025-04-01 10:00 in Beijing: the seed call (2025-03-27 to 2025-04-20) takes applications."""
-    moment = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
-    with time_machine.travel(moment, tick=False):
-        yield moment
+    """Frozen at CALL_OPEN."""
+    with time_machine.travel(CALL_OPEN, tick=False):
+        yield CALL_OPEN
+
+
+@pytest.fixture
+def during_the_call():
+    """From CALL_OPEN on, ticking: browser tests need time to pass, for their waits, the
+    server's sessions and the sign-up keys."""
+    with time_machine.travel(CALL_OPEN, tick=True):
+        yield CALL_OPEN
 
 
 @pytest.fixture(autouse=True)

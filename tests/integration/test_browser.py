@@ -1,9 +1,7 @@
 """A visitor and a firm use the site in a real browser (Debian's Chromium, headless)."""
 
-import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from tests.browser import ARTIFACTS, check_eligibility_as_liugang, launched, log_in_to_the_admin
@@ -13,14 +11,6 @@ from tracker.notifications.tokens import unsubscribe_token
 pytestmark = pytest.mark.integration
 
 TITLE = "2025年广西科技成果转化中试研究基地认定"
-
-
-@pytest.fixture
-def during_the_call():
-    # Ticking, so that the browser's waits and the server's sessions see time pass.
-    moment = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
-    with time_machine.travel(moment, tick=True):
-        yield
 
 
 def test_a_visitor_checks_eligibility_and_a_firm_ticks_its_checklist(

@@ -5,7 +5,6 @@ server."""
 import datetime
 
 import pytest
-import time_machine
 
 from tests.browser import ARTIFACTS, check_eligibility_as_liugang, launched, log_in_to_the_admin
 from tracker import tasks
@@ -14,20 +13,12 @@ from tracker.models import Application, ChecklistTick, Program
 pytestmark = pytest.mark.integration
 
 TITLE = "2025年柳州市新材料中试平台认定"
-# 10:00 in Beijing on 1 April 2025: past the send hour, 7 days before the new call's deadline.
-MOMENT = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
-
-
-@pytest.fixture
-def first_of_april():
-    # Ticking, so that the browser's waits and the server's sessions see time pass.
-    with time_machine.travel(MOMENT, tick=True):
-        yield
 
 
 def test_a_program_entered_in_the_admin_reaches_a_firm_and_its_inbox(
-    seeded, staff_user, firm_user, live_server, first_of_april, chromium, smtp_server
+    seeded, staff_user, firm_user, live_server, during_the_call, chromium, smtp_server
 ):
+    # 10:00 in Beijing on 1 April 2025: past the send hour, 7 days before the new call's deadline.
     with launched(chromium) as browser:
         enter_the_program_as_the_administrator(browser, live_server.url)
         find_track_and_tick_it_as_the_firm(browser, live_server.url)

@@ -4,7 +4,6 @@ card at 1366 and 390 px."""
 import datetime
 
 import pytest
-import time_machine
 
 from tests.browser import ARTIFACTS, launched
 from tracker.models import Attachment, ItemWork
@@ -12,13 +11,6 @@ from tracker.models import Attachment, ItemWork
 pytestmark = pytest.mark.integration
 
 PDF = b"%PDF-1.7\n" + b"x" * 2000
-
-
-@pytest.fixture
-def during_the_call():
-    moment = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
-    with time_machine.travel(moment, tick=True):
-        yield
 
 
 def test_a_firm_assigns_an_item_uploads_its_file_and_downloads_it(

@@ -9,7 +9,6 @@ import datetime
 import re
 
 import pytest
-import time_machine
 from allauth.account.models import EmailAddress
 
 from tests.browser import launched, shot
@@ -183,14 +182,6 @@ def submit_with_confirmation(page):
 
 
 @pytest.fixture
-def call_open_ticking():
-    # Ticking, so that sign-up keys, sessions and the browser's waits see time pass.
-    moment = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
-    with time_machine.travel(moment, tick=True):
-        yield
-
-
-@pytest.fixture
 def partner_owner(django_user_model, seeded):
     user = django_user_model.objects.create_user("ustb", PARTNER_OWNER, "pw")
     EmailAddress.objects.create(user=user, email=PARTNER_OWNER, primary=True, verified=True)
@@ -200,7 +191,7 @@ def partner_owner(django_user_model, seeded):
 
 
 def test_a_firm_signs_up_builds_its_team_and_partners_and_submits(
-    seeded, partner_owner, live_server, smtp_server, call_open_ticking, chromium, settings
+    seeded, partner_owner, live_server, smtp_server, during_the_call, chromium, settings
 ):
     site = settings.SITE_URL = live_server.url  # the links in the mails
     # Playwright keeps an event loop in this thread, where Django refuses database access:

@@ -1,24 +1,15 @@
 """The cascading division picker in a real browser (Debian's Chromium, headless): with its
 script, each choice fetches the next list; without it, each submission shows the next list."""
 
-import datetime
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import time_machine
 
 from tests.browser import launched, pick_region, shot
 
 pytestmark = pytest.mark.integration
 
 TITLE = "2025年广西科技成果转化中试研究基地认定"
-
-
-@pytest.fixture
-def during_the_call():
-    moment = datetime.datetime(2025, 4, 1, 2, tzinfo=datetime.timezone.utc)
-    with time_machine.travel(moment, tick=True):
-        yield
 
 
 def test_a_visitor_picks_province_city_and_county_in_the_self_check(
