@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench messages messages-check
+.PHONY: install run test test-integration lint bench messages messages-check
 
 # Compiled catalogues are build output: made from the committed .po files.
 MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
@@ -28,8 +28,13 @@ run: $(STAMP) $(MO)
 	$(PY) manage.py create_local_accounts
 	$(PY) manage.py runlocal
 
+# The fast suite; the tests under tests/integration/ (live clusters, browsers, several processes)
+# run with `make test-integration`, and CI runs both.
 test: $(STAMP) $(MO)
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not integration"
+
+test-integration: $(STAMP) $(MO)
+	$(PY) -m pytest -m integration
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

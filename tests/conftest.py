@@ -157,8 +157,10 @@ def add_trackers():
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` need row locks SQLite lacks; CI runs them with DATABASE_URL set.
+    """Everything under tests/integration/ is marked `integration`, so that `make test` (which
+    leaves them to `make test-integration`) cannot pick up a slow test that forgot its marker.
 
+    Tests marked `postgres` need row locks SQLite lacks; CI runs them with DATABASE_URL set.
     The `soak` test also needs the Redis broker. Outside CI it is skipped without REDIS_URL; in
     CI's PostgreSQL run it must not vanish silently, so there it runs and fails instead.
     """
@@ -166,7 +168,10 @@ def pytest_collection_modifyitems(config, items):
     needs_postgres = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
     needs_redis = pytest.mark.skip(reason="needs the Redis broker (set REDIS_URL)")
     in_ci = os.environ.get("CI") == "true"
+    integration_dir = Path(__file__).parent / "integration"
     for item in items:
+        if integration_dir in Path(item.path).parents:
+            item.add_marker(pytest.mark.integration)
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(needs_postgres)
         elif "soak" in item.keywords and not settings.REDIS_URL and not in_ci:
