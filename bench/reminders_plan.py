@@ -87,7 +87,7 @@ def hand_written(now):
 def bulk_create_same_rows(now):
     with transaction.atomic():
         due, _ = planning.due_leads(now)
-    (applicants, _subscribers) = planning._lead_rows(due, now)
+    applicants = planning._lead_rows(due, now)[0]
     rows = [
         Reminder(**{key.removeprefix("outbox_"): value for key, value in row.items()})
         for row in applicants

@@ -33,6 +33,7 @@ from tracker.models.programs import (
 )
 from tracker.models.timezones import local_date, validate_timezone_name
 from tracker.models.translated import localized
+from tracker.models.webhooks import Webhook, validate_webhook_url
 
 __all__ = [
     "CLOSING_SOON_DAYS",
@@ -56,6 +57,7 @@ __all__ = [
     "Reminder",
     "Sector",
     "Subscription",
+    "Webhook",
     "checklist_progress",
     "default_reminder_days",
     "item_done",
@@ -63,4 +65,5 @@ __all__ = [
     "localized",
     "new_calendar_token",
     "validate_timezone_name",
+    "validate_webhook_url",
 ]

@@ -50,16 +50,18 @@ def receiving(contact, organization):
 
 
 # A reader still wants mail about a row's milestone: an application contact who receives the
-# organization's reminders (above) and whose application is still being prepared, or a live
-# subscription to that milestone's audience.
+# organization's reminders (above) and whose application is still being prepared, a live
+# subscription to that milestone's audience, or an enabled group robot of an organization whose
+# application is still being prepared.
 READER_STILL_WANTS = (
-    Q(subscription=None, application__status__in=TRACKING)
+    Q(subscription=None, webhook=None, application__status__in=TRACKING)
     & receiving("contact__", "contact__organization")
     | Q(
         contact=None,
         subscription__unsubscribed_at=None,
         subscription__audience=F("milestone__audience"),
     )
+    | Q(contact=None, webhook__enabled=True, application__status__in=TRACKING)
 )
 
 
@@ -157,7 +159,8 @@ def _retire(now, past):
 
 
 def _lead_rows(due, now):
-    """The (reader, milestone, lead, version) rows due now: one SELECT per kind of reader."""
+    """The (reader, milestone, lead, version) rows due now: one SELECT per kind of reader
+    (contacts, subscriptions, group robots)."""
     if not due:
         return []
     lead = Case(
@@ -180,6 +183,14 @@ def _lead_rows(due, now):
         program__subscriptions__audience=F("audience"),
         program__subscriptions__unsubscribed_at=None,
     )
+    # An organization's group robots read what its applicants read (one filter() call: the
+    # robots are the same application's organization's).
+    robots = milestones.filter(
+        audience=Milestone.Audience.APPLICANT,
+        program__applications__status__in=TRACKING,
+        program__applications__organization__webhooks__enabled=True,
+    )
+    robot = "program__applications__organization__webhooks__pk"
     return [
         _outbox_row(
             applicants,
@@ -188,6 +199,7 @@ def _lead_rows(due, now):
             application_id=F("program__applications__pk"),
             contact_id=F(contact),
             subscription_id=_NULL_ID,
+            webhook_id=_NULL_ID,
             recipient_key=_key("c", contact),
         ),
         _outbox_row(
@@ -197,7 +209,18 @@ def _lead_rows(due, now):
             application_id=_NULL_ID,
             contact_id=_NULL_ID,
             subscription_id=F("program__subscriptions__pk"),
+            webhook_id=_NULL_ID,
             recipient_key=_key("s", "program__subscriptions__pk"),
+        ),
+        _outbox_row(
+            robots,
+            now,
+            **common,
+            application_id=F("program__applications__pk"),
+            contact_id=_NULL_ID,
+            subscription_id=_NULL_ID,
+            webhook_id=F(robot),
+            recipient_key=_key("w", robot),
         ),
     ]
 
@@ -221,6 +244,7 @@ def _change_notice_rows(past, now):
         application_id=F("application"),
         contact_id=F("contact"),
         subscription_id=F("subscription"),
+        webhook_id=F("webhook"),
         recipient_key=F("recipient_key"),
     )
     return [rows.distinct()]
