@@ -345,8 +345,8 @@ class WebhookForm(ServiceErrorsMixin, forms.Form):
     secret = forms.CharField(
         label=_("Signing secret (DingTalk only)"), max_length=200, required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("If the DingTalk robot uses 加签, the secret starting with SEC. It is never "
-                    "shown again."),
+        help_text=_("If the DingTalk robot's security setting is “additional signature” "
+                    "(加签): the secret starting with SEC. It is never shown again."),
     )
     language = forms.ChoiceField(
         label=_("Language"), choices=settings.LANGUAGES, initial="zh-hans"
