@@ -2,9 +2,9 @@
 
 It answers as the robots do (HTTP 200 with an errcode), checks a DingTalk signature the way
 DingTalk documents it (timestamp within an hour, HMAC-SHA256 of "timestamp\\nsecret"), and can
-be told to fail: `script(n, path)` returns None to accept the n-th request (counting from 1),
-or a failure: an HTTP status, a robot errcode, or "hang" (no answer before the client's
-timeout; the message is then not accepted, as with a robot that never got it).
+be told to fail: `script(n, path, credential)` returns None to accept the n-th request
+(counting from 1), or a failure: an HTTP status, a robot errcode, or "hang" (no answer before
+the client's timeout; the message is then not accepted, as with a robot that never got it).
 """
 
 import base64
@@ -18,15 +18,16 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.conftest import free_port
 
-# Robots whose credential the server knows to be revoked: they answer 93000 (WeCom) or
-# 300001 (DingTalk), for good.
+# A robot whose credential the server knows to be revoked (while it is in `RobotServer.revoked`):
+# it answers 93000 (WeCom) or 300001 (DingTalk).
 REVOKED = "revoked"
 
 
 class RobotServer:
     def __init__(self, script=None, secrets=None, hang_seconds=3):
         self.port = free_port()
-        self.script = script or (lambda n, path: None)
+        self.script = script or (lambda n, path, credential: None)
+        self.revoked = {REVOKED}
         self.secrets = secrets or {}  # access_token → DingTalk secret
         self.hang_seconds = hang_seconds
         self.accepted = []  # (credential, body) of each message accepted
@@ -60,7 +61,7 @@ class RobotServer:
             n = self.requests
         wecom = path == "/cgi-bin/webhook/send"
         credential = query.get("key" if wecom else "access_token", [""])[0]
-        failure = self.script(n, path)
+        failure = self.script(n, path, credential)
         if failure == "hang":
             time.sleep(self.hang_seconds)
             return 504, b""
@@ -68,7 +69,7 @@ class RobotServer:
             return failure, b"<html>error</html>"
         if isinstance(failure, int):
             return 200, _reply(failure, "scripted failure")
-        if credential == REVOKED:
+        if credential in self.revoked:
             return 200, _reply(93000 if wecom else 300001, "invalid webhook url / token")
         if not wecom and credential in self.secrets:
             problem = _signature_problem(query, self.secrets[credential])

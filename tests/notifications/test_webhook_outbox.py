@@ -98,7 +98,7 @@ def test_a_passing_failure_backs_off_and_a_later_sweep_delivers(
     liugang_robot, robot_server, settings, failure, error
 ):
     settings.WEBHOOK_TIMEOUT = 1
-    robots = robot_server(script=lambda n, path: failure if n == 1 else None)
+    robots = robot_server(script=lambda n, path, credential: failure if n == 1 else None)
     liugang_robot.url = robots.url("wecom", "wecom-key")
     liugang_robot.save()
     sweep(WHEN)
@@ -115,7 +115,7 @@ def test_a_passing_failure_backs_off_and_a_later_sweep_delivers(
 
 @pytest.mark.parametrize("status", [400, 403, 404, 302])
 def test_a_refusal_other_than_408_or_429_fails_at_once(liugang_robot, robot_server, status):
-    robots = robot_server(script=lambda n, path: status)
+    robots = robot_server(script=lambda n, path, credential: status)
     liugang_robot.url = robots.url("wecom", "wecom-key")
     liugang_robot.save()
     sweep(WHEN)
