@@ -24,7 +24,7 @@ from tracker.models.organizations import (
     OrganizationKind,
     new_calendar_token,
 )
-from tracker.models.outbox import Reminder, Subscription
+from tracker.models.outbox import OutboxChange, PlanningState, Reminder, Subscription
 from tracker.models.programs import (
     CLOSING_SOON_DAYS,
     Program,
@@ -51,6 +51,8 @@ __all__ = [
     "Milestone",
     "Organization",
     "OrganizationKind",
+    "OutboxChange",
+    "PlanningState",
     "Program",
     "ProgramSector",
     "Region",

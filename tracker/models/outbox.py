@@ -195,3 +195,41 @@ class Reminder(models.Model):
         """5, 10, 20 … minutes (by default) after the 1st, 2nd, 3rd failed attempt."""
         base = settings.REMINDER_BACKOFF_SECONDS
         return datetime.timedelta(seconds=base * 2 ** max(self.attempts - 1, 0))
+
+
+class OutboxChange(models.Model):
+    """A write that may change what planning would do, not looked at yet. Database triggers
+    (created by the migration that adds this table) add a row whenever an application,
+    contact, subscription or group robot is inserted, deleted or has a column planning reads
+    updated, when an outbox row goes back to pending or is sent about an outdated date, and
+    when outbox rows are deleted.
+
+    Triggers rather than signals or service calls, because they also see queryset.update(),
+    bulk_create(), the admin, imports and hand-written SQL: a change nobody recorded would be a
+    reminder silently never planned. Planning deletes the rows it saw, in its own transaction.
+    """
+
+    source = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("outbox change")
+        verbose_name_plural = _("outbox changes")
+
+    def __str__(self):
+        return self.source
+
+
+class PlanningState(models.Model):
+    """The last complete planning run (one row): the signature of the milestone dates, versions
+    and crossed leads it planned for. A sweep that finds the same signature and no
+    OutboxChange would insert and retire nothing, so it stops there."""
+
+    signature = models.CharField(max_length=64)
+    planned_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("planning state")
+        verbose_name_plural = _("planning states")
+
+    def __str__(self):
+        return f"{self.planned_at:%Y-%m-%d %H:%M} {self.signature[:12]}"

@@ -72,7 +72,7 @@ class Webhook(models.Model):
     def masked_url(self):
         """The address without its credential (the key or token), for pages and the admin."""
         parts = urlsplit(self.url)
-        return f"{parts.scheme}://{parts.netloc}{parts.path}?…{mask(parts.query)}"
+        return f"{parts.scheme}://{parts.netloc}{parts.path}?{mask(parts.query)}"
 
 
 def mask(value):
