@@ -3,7 +3,7 @@ Chromium, headless) at desktop and phone widths, against a local robot server.""
 
 import pytest
 
-from tests.browser import launched, shot
+from tests.browser import launched, log_in, shot
 from tracker.models import Webhook
 
 pytestmark = pytest.mark.integration
@@ -16,11 +16,7 @@ def test_an_owner_adds_a_robot_fixes_a_wrong_address_and_sends_a_test(
     site = live_server.url
     with launched(chromium) as browser:
         page = browser.new_page(locale="zh-CN")
-        page.goto(f"{site}/accounts/login/")
-        page.fill("#id_login", "liugang@example.com")
-        page.fill("#id_password", "pw")
-        page.locator("form.stacked button[type=submit]").click()
-        page.wait_for_url("**/programs/")
+        log_in(page, site)
         page.goto(f"{site}/my/organizations/{liugang.pk}/")
         page.get_by_role("link", name="群机器人（企业微信、钉钉）").click()
         page.wait_for_url("**/robots/")

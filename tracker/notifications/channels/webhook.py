@@ -27,7 +27,12 @@ from django.utils import translation
 
 from tracker.models import Webhook, validate_webhook_url
 from tracker.notifications.channels.base import Channel, PermanentFailure
-from tracker.notifications.emails import header_text, open_items, previous_due_dates
+from tracker.notifications.emails import (
+    header_text,
+    open_items,
+    previous_due_dates,
+    reminder_context,
+)
 
 # WeCom refuses a markdown text over 4096 bytes; DingTalk's limit is larger. Longer texts are cut.
 MARKDOWN_LIMIT = 4096
@@ -171,19 +176,10 @@ class ReminderMessages:
 
     @staticmethod
     def _render(reminder, language, items, previous_due_on):
-        milestone = reminder.milestone
-        program = milestone.program
         with translation.override(language):
             ctx = {
-                "is_change_notice": reminder.is_change_notice,
-                "program": program,
-                "program_title": header_text(program.title),
-                "program_name": header_text(program.short_name),
-                "milestone": milestone,
-                "days_left": (milestone.due_on - program.local_today()).days,
-                "zone": zone_label(program.timezone),
-                "previous_due_on": previous_due_on,
-                "open_items": items,
+                **reminder_context(reminder, items, previous_due_on),
+                "zone": zone_label(reminder.milestone.program.timezone),
             }
             title = header_text(
                 render_to_string("tracker/emails/reminder-subject.txt", ctx), limit=120
