@@ -189,7 +189,10 @@ class ReminderMessages:
 
 class WebhookChannel(Channel):
     """Reminders to organizations' group robots, one HTTP request per row over pooled
-    connections. Each request is bounded by WEBHOOK_TIMEOUT, below the task timeout."""
+    connections. Each request is bounded by WEBHOOK_TIMEOUT, below the task timeout.
+
+    Other messages reuse it by overriding prepare() only: any outbox row with a `webhook`
+    goes out once `self.messages.message(row)` returns its Message."""
 
     def __init__(self):
         self.messages = None
