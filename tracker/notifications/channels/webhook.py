@@ -5,9 +5,9 @@ link) to one robot; `WebhookChannel` is the outbox's channel, which turns each c
 into such a message.
 
 HTTP goes through urllib3 (installed already for django-storages' S3 client; pinned in
-pyproject.toml): connection pooling per host, separate connect and read timeouts, and no
-retries or redirects unless asked for. The outbox does the retrying, and a redirect could lead
-the server to an address nobody validated.
+pyproject.toml): connection pooling per host and separate connect and read timeouts, with its
+retries and redirects turned off. The outbox does the retrying, and a redirect could lead the
+server to an address nobody validated.
 """
 
 import base64
