@@ -283,6 +283,16 @@ REMINDER_BACKOFF_SECONDS = env.int("REMINDER_BACKOFF_SECONDS", default=300)
 # also how long a batch stays reserved for a sender that may have died.
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
 
+# --- Group-robot webhooks (WeCom, DingTalk) --------------------------------------------------
+# Seconds to wait for a robot's reply; like EMAIL_TIMEOUT it must stay well below the task
+# timeout (system check tracker.W005 adds the larger of the two to the sweep).
+WEBHOOK_TIMEOUT = env.int("WEBHOOK_TIMEOUT", default=10)
+# Webhook addresses are accepted only on the robots' own hosts, over https. Hosts listed here
+# are accepted as well (over http too, on any port, when WEBHOOK_REQUIRE_HTTPS is off): the
+# tests' local server. Never list a host users could point at an internal service.
+WEBHOOK_EXTRA_HOSTS = env.list("WEBHOOK_EXTRA_HOSTS", default=[])
+WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

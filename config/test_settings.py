@@ -32,3 +32,6 @@ WHITENOISE_AUTOREFRESH = True
 # logins and sign-ups from 127.0.0.1 would trip them. Failed logins are throttled by
 # django-axes (tests/web/test_accounts.py turns it on).
 ACCOUNT_RATE_LIMITS = False
+# The webhook tests post to a robot served by a local HTTP server (tests/robots.py).
+WEBHOOK_EXTRA_HOSTS = ["127.0.0.1"]
+WEBHOOK_REQUIRE_HTTPS = False

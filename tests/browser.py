@@ -70,6 +70,15 @@ def pick_region(page, *names):
         page.select_option(select, label=name)
 
 
+def log_in(page, site, email="liugang@example.com", password="pw"):
+    """On the site's login page, as the `firm_user` fixture's member of 柳钢集团 by default."""
+    page.goto(f"{site}/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", password)
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_url("**/programs/")
+
+
 def log_in_to_the_admin(page, site):
     """As the `staff_user` fixture's administrator."""
     page.goto(f"{site}/admin/login/")

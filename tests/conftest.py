@@ -260,6 +260,23 @@ def smtp_server(settings):
     server.stop()
 
 
+@pytest.fixture
+def robot_server():
+    """Starts local WeCom/DingTalk robots (tests/robots.py): `robot_server(script=None,
+    secrets=None)` returns a running RobotServer; all are stopped after the test."""
+    from tests.robots import RobotServer
+
+    servers = []
+
+    def start(**options):
+        servers.append(RobotServer(**options).start())
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
 # --- Live django-q2 clusters --------------------------------------------------------------------
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
 

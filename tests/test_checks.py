@@ -44,3 +44,16 @@ def test_each_queue_pitfall_is_reported(settings, change, expected):
 def test_a_sweep_that_could_outlast_the_task_timeout_is_a_warning(settings):
     settings.REMINDER_SWEEP_SECONDS = 110
     assert "tracker.W005" in ids(check_email(None))
+
+
+@pytest.mark.parametrize("timeout", [0, 120, 600])
+def test_a_missing_or_too_long_webhook_timeout_is_a_warning(settings, timeout):
+    settings.WEBHOOK_TIMEOUT = timeout
+    assert "tracker.W006" in ids(check_email(None))
+
+
+def test_a_webhook_timeout_that_lets_a_sweep_outlast_the_task_timeout_is_a_warning(settings):
+    settings.EMAIL_TIMEOUT, settings.WEBHOOK_TIMEOUT = 20, 70
+    assert "tracker.W005" in ids(check_email(None))
+    settings.WEBHOOK_TIMEOUT = 10
+    assert not {"tracker.W005", "tracker.W006"} & set(ids(check_email(None)))

@@ -23,12 +23,21 @@ def check_email(app_configs, **kwargs):
         ))
     timeout = settings.EMAIL_TIMEOUT
     task_timeout = settings.Q_CLUSTER.get("timeout", 60)
-    if timeout is not None and settings.REMINDER_SWEEP_SECONDS + timeout >= task_timeout:
+    slowest = max(timeout or 0, settings.WEBHOOK_TIMEOUT or 0)
+    if settings.REMINDER_SWEEP_SECONDS + slowest >= task_timeout:
         problems.append(Warning(
-            "REMINDER_SWEEP_SECONDS + EMAIL_TIMEOUT must stay below Q_CLUSTER['timeout'], or a "
-            "sweep is killed mid-batch by the task timeout.",
-            hint="Keep the sweep at 60 s or less with a 20 s EMAIL_TIMEOUT.",
+            "REMINDER_SWEEP_SECONDS + the larger of EMAIL_TIMEOUT and WEBHOOK_TIMEOUT must stay "
+            "below Q_CLUSTER['timeout'], or a sweep is killed mid-batch by the task timeout.",
+            hint="Keep the sweep at 60 s or less with a 20 s EMAIL_TIMEOUT and a 10 s "
+                 "WEBHOOK_TIMEOUT.",
             id="tracker.W005",
+        ))
+    if not settings.WEBHOOK_TIMEOUT or task_timeout <= settings.WEBHOOK_TIMEOUT:
+        problems.append(Warning(
+            "WEBHOOK_TIMEOUT must be set and below Q_CLUSTER['timeout'], or a robot that never "
+            "answers blocks a worker until the task is killed.",
+            hint="Set WEBHOOK_TIMEOUT to 5–15 seconds.",
+            id="tracker.W006",
         ))
     if timeout is None or timeout >= task_timeout:
         problems.append(Warning(

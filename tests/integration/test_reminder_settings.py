@@ -3,7 +3,7 @@ Chromium, headless), at desktop and phone widths."""
 
 import pytest
 
-from tests.browser import launched
+from tests.browser import launched, log_in
 from tests.integration.test_signup import shot
 from tracker.models import Contact
 
@@ -14,11 +14,7 @@ def test_a_member_turns_reminders_on_from_the_dashboard(firm_user, live_server, 
     site = live_server.url
     with launched(chromium) as browser:
         page = browser.new_page(locale="zh-CN")
-        page.goto(f"{site}/accounts/login/")
-        page.fill("#id_login", "liugang@example.com")
-        page.fill("#id_password", "pw")
-        page.locator("form.stacked button[type=submit]").click()
-        page.wait_for_url("**/programs/")
+        log_in(page, site)
         page.goto(f"{site}/my/")
         page.locator("a[href='/my/reminders/']").click()
         page.wait_for_url("**/my/reminders/")

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tracker.models import Reminder, Subscription
+from tracker.models import Reminder, Subscription, Webhook
 from tracker.notifications import sending
 
 
@@ -22,6 +22,19 @@ class StuckFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ChannelFilter(admin.SimpleListFilter):
+    title = _("channel")
+    parameter_name = "channel"
+
+    def lookups(self, request, model_admin):
+        return [("email", _("Email")), ("webhook", _("Group robot"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("email", "webhook"):
+            return queryset.filter(webhook__isnull=self.value() == "email")
+        return queryset
+
+
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     """Read-only, like a log: rows change only through planning, sending and "retry now"."""
@@ -31,15 +44,15 @@ class ReminderAdmin(admin.ModelAdmin):
         "next_attempt_at", "sent_at", "short_error",
     ]
     list_filter = [
-        "status", StuckFilter, ("milestone__program", admin.RelatedOnlyFieldListFilter),
-        "next_attempt_at", "sent_at",
+        "status", StuckFilter, ChannelFilter,
+        ("milestone__program", admin.RelatedOnlyFieldListFilter), "next_attempt_at", "sent_at",
     ]
     date_hierarchy = "created_at"
-    search_fields = ["contact__email", "subscription__email", "recipient_key"]
-    list_select_related = ["milestone", "contact", "subscription"]
+    search_fields = ["contact__email", "subscription__email", "webhook__name", "recipient_key"]
+    list_select_related = ["milestone", "contact", "subscription", "webhook"]
     readonly_fields = [
-        "milestone", "application", "contact", "subscription", "recipient_key", "lead_days",
-        "version", "due_on", "status", "attempts", "next_attempt_at", "claim_token",
+        "milestone", "application", "contact", "subscription", "webhook", "recipient_key",
+        "lead_days", "version", "due_on", "status", "attempts", "next_attempt_at", "claim_token",
         "claimed_at", "last_error", "sent_at", "created_at",
     ]
     actions = ["retry_now"]
@@ -58,7 +71,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("to"))
     def recipient(self, obj):
-        return obj.reader.email
+        return obj.address
 
     @admin.display(description=_("lead"), ordering="lead_days")
     def lead(self, obj):
@@ -95,3 +108,30 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_filter = ["audience", "language", ("program", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["email"]
     list_select_related = ["program"]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    """Firms' owners add their robots on their team pages; here an administrator can see them
+    and switch one off. The address's key and the signing secret are credentials of the firm's
+    chat group: shown masked, never in full."""
+
+    list_display = ["__str__", "kind", "organization", "masked_url", "enabled", "created_at"]
+    list_filter = ["kind", "enabled"]
+    search_fields = ["name", "organization__name_zh", "organization__name_en"]
+    list_select_related = ["organization"]
+    fields = ["organization", "kind", "name", "masked_url", "masked_secret", "language",
+              "enabled", "created_at"]
+    readonly_fields = ["organization", "kind", "name", "masked_url", "masked_secret", "language",
+                       "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("webhook address"))
+    def masked_url(self, obj):
+        return obj.masked_url
+
+    @admin.display(description=_("signing secret"))
+    def masked_secret(self, obj):
+        return obj.masked_secret

@@ -24,7 +24,7 @@ from tracker.models.organizations import (
     OrganizationKind,
     new_calendar_token,
 )
-from tracker.models.outbox import Reminder, Subscription
+from tracker.models.outbox import OutboxChange, PlanningState, Reminder, Subscription
 from tracker.models.programs import (
     CLOSING_SOON_DAYS,
     Program,
@@ -33,6 +33,7 @@ from tracker.models.programs import (
 )
 from tracker.models.timezones import local_date, validate_timezone_name
 from tracker.models.translated import localized
+from tracker.models.webhooks import Webhook, validate_webhook_url
 
 __all__ = [
     "CLOSING_SOON_DAYS",
@@ -50,12 +51,15 @@ __all__ = [
     "Milestone",
     "Organization",
     "OrganizationKind",
+    "OutboxChange",
+    "PlanningState",
     "Program",
     "ProgramSector",
     "Region",
     "Reminder",
     "Sector",
     "Subscription",
+    "Webhook",
     "checklist_progress",
     "default_reminder_days",
     "item_done",
@@ -63,4 +67,5 @@ __all__ = [
     "localized",
     "new_calendar_token",
     "validate_timezone_name",
+    "validate_webhook_url",
 ]

@@ -12,6 +12,7 @@ from tracker.models.applications import Application
 from tracker.models.milestones import Milestone
 from tracker.models.organizations import Contact
 from tracker.models.programs import Program
+from tracker.models.webhooks import Webhook
 
 
 class Subscription(models.Model):
@@ -62,11 +63,12 @@ class ReminderQuerySet(models.QuerySet):
 
 
 class Reminder(models.Model):
-    """The outbox: one email to one reader about one milestone date.
+    """The outbox: one message to one reader about one milestone date. A reader is a contact
+    (by email), a subscription (by email) or an organization's group robot (by webhook).
 
     The row is the truth, the queue only a trigger: planning inserts rows (a rerun hits the
     unique key and inserts nothing), senders claim rows with a conditional update, and a row
-    is marked sent right after its own SMTP transaction.
+    is marked sent right after the channel accepted it.
     """
 
     CHANGE_NOTICE = -1
@@ -83,7 +85,8 @@ class Reminder(models.Model):
     milestone = models.ForeignKey(
         Milestone, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("milestone")
     )
-    # A reader is an application's contact or a subscription, never both (see the check below).
+    # A reader is an application's contact, a subscription or an application's organization's
+    # webhook: exactly one of them (see the check below).
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
     )
@@ -93,8 +96,13 @@ class Reminder(models.Model):
     subscription = models.ForeignKey(
         Subscription, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
     )
-    # "c<contact id>" or "s<subscription id>": a non-null stand-in for the reader in the unique
-    # key, because NULLs never collide in a unique constraint on SQLite or PostgreSQL.
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders",
+        verbose_name=_("group robot"),
+    )
+    # "c<contact id>", "s<subscription id>" or "w<webhook id>": a non-null stand-in for the
+    # reader in the unique key, because NULLs never collide in a unique constraint on SQLite or
+    # PostgreSQL.
     recipient_key = models.CharField(_("recipient"), max_length=24)
     lead_days = models.SmallIntegerField(
         _("lead days"), help_text=_("Days before the date; -1 for a notice that the date moved.")
@@ -124,8 +132,15 @@ class Reminder(models.Model):
                 name="tracker_reminder_once",
             ),
             models.CheckConstraint(
-                condition=Q(contact__isnull=False, application__isnull=False, subscription=None)
-                | Q(contact=None, application=None, subscription__isnull=False),
+                condition=Q(
+                    contact__isnull=False, application__isnull=False, subscription=None,
+                    webhook=None,
+                )
+                | Q(contact=None, application=None, subscription__isnull=False, webhook=None)
+                | Q(
+                    contact=None, application__isnull=False, subscription=None,
+                    webhook__isnull=False,
+                ),
                 name="tracker_reminder_one_reader",
             ),
             models.CheckConstraint(
@@ -159,13 +174,62 @@ class Reminder(models.Model):
 
     @property
     def reader(self):
-        return self.contact or self.subscription
+        return self.contact or self.subscription or self.webhook
+
+    @property
+    def address(self):
+        """Where the message goes: an email address, or a robot's address without its key."""
+        return self.webhook.masked_url if self.webhook_id else self.reader.email
+
+    @property
+    def channel_kind(self):
+        """Which channel delivers this row (notifications.sending picks it by this)."""
+        return "webhook" if self.webhook_id else "email"
 
     @staticmethod
     def key_for(reader):
-        return f"{'c' if isinstance(reader, Contact) else 's'}{reader.pk}"
+        prefix = {Contact: "c", Subscription: "s", Webhook: "w"}[type(reader)]
+        return f"{prefix}{reader.pk}"
 
     def backoff(self):
         """5, 10, 20 … minutes (by default) after the 1st, 2nd, 3rd failed attempt."""
         base = settings.REMINDER_BACKOFF_SECONDS
         return datetime.timedelta(seconds=base * 2 ** max(self.attempts - 1, 0))
+
+
+class OutboxChange(models.Model):
+    """A write that may change what planning would do, not looked at yet. Database triggers
+    (created by the migration that adds this table) add a row whenever an application,
+    contact, subscription or group robot is inserted, deleted or has a column planning reads
+    updated, when an outbox row goes back to pending or is sent about an outdated date, and
+    when outbox rows are deleted.
+
+    Triggers rather than signals or service calls, because they also see queryset.update(),
+    bulk_create(), the admin, imports and hand-written SQL: a change nobody recorded would be a
+    reminder silently never planned. Planning deletes the rows it saw, in its own transaction.
+    """
+
+    source = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("outbox change")
+        verbose_name_plural = _("outbox changes")
+
+    def __str__(self):
+        return self.source
+
+
+class PlanningState(models.Model):
+    """The last complete planning run (one row): the signature of the milestone dates, versions
+    and crossed leads it planned for. A sweep that finds the same signature and no
+    OutboxChange would insert and retire nothing, so it stops there."""
+
+    signature = models.CharField(max_length=64)
+    planned_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("planning state")
+        verbose_name_plural = _("planning states")
+
+    def __str__(self):
+        return f"{self.planned_at:%Y-%m-%d %H:%M} {self.signature[:12]}"

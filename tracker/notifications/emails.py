@@ -159,6 +159,23 @@ def reader_headers(reminder, url):
     }
 
 
+def reminder_context(reminder, items, previous_due_on):
+    """What every rendering of a reminder says (a mail, a robot's message): the program, the
+    milestone, days left, the date it moved from and the materials still open."""
+    milestone = reminder.milestone
+    program = milestone.program
+    return {
+        "is_change_notice": reminder.is_change_notice,
+        "program": program,
+        "program_title": header_text(program.title),
+        "program_name": header_text(program.short_name),
+        "milestone": milestone,
+        "days_left": (milestone.due_on - program.local_today()).days,
+        "previous_due_on": previous_due_on,
+        "open_items": items,
+    }
+
+
 class ReminderMails:
     """The mails of one claimed batch, each group rendered once (see the module docstring)."""
 
@@ -220,15 +237,8 @@ class ReminderMails:
         program = milestone.program
         with translation.override(language):
             ctx = {
-                "is_change_notice": reminder.is_change_notice,
-                "program": program,
-                "program_title": header_text(program.title),
-                "program_name": header_text(program.short_name),
-                "milestone": milestone,
-                "days_left": (milestone.due_on - program.local_today()).days,
+                **reminder_context(reminder, items, previous_due_on),
                 "timezone_name": program.timezone,
-                "previous_due_on": previous_due_on,
-                "open_items": items,
                 "unsubscribe_url": self._url,
             }
             return _Group(

@@ -6,6 +6,7 @@ neither the readers nor the programs.
 """
 
 import datetime
+import hashlib
 import logging
 
 from django.db import connection, transaction
@@ -24,7 +25,14 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from tracker.models import Application, Contact, Milestone, Reminder
+from tracker.models import (
+    Application,
+    Contact,
+    Milestone,
+    OutboxChange,
+    PlanningState,
+    Reminder,
+)
 from tracker.models.timezones import local_dates_anywhere
 
 logger = logging.getLogger(__name__)
@@ -50,16 +58,18 @@ def receiving(contact, organization):
 
 
 # A reader still wants mail about a row's milestone: an application contact who receives the
-# organization's reminders (above) and whose application is still being prepared, or a live
-# subscription to that milestone's audience.
+# organization's reminders (above) and whose application is still being prepared, a live
+# subscription to that milestone's audience, or an enabled group robot of an organization whose
+# application is still being prepared.
 READER_STILL_WANTS = (
-    Q(subscription=None, application__status__in=TRACKING)
+    Q(subscription=None, webhook=None, application__status__in=TRACKING)
     & receiving("contact__", "contact__organization")
     | Q(
         contact=None,
         subscription__unsubscribed_at=None,
         subscription__audience=F("milestone__audience"),
     )
+    | Q(contact=None, webhook__enabled=True, application__status__in=TRACKING)
 )
 
 
@@ -89,26 +99,37 @@ def latest_crossed_lead(reminder_days, days_left):
 
 def due_leads(now):
     """{milestone id: lead days} for the published milestones due a mail now, and the ids of
-    milestones whose date has passed locally.
+    milestones whose date has passed locally."""
+    due, past, _signature = _scan_milestones(now)
+    return due, past
+
+
+def _scan_milestones(now):
+    """due_leads() and the signature of everything planning reads of the milestones: each
+    published milestone still ahead somewhere, its date, audience, version and crossed lead.
 
     One query; the choice is made per milestone in Python because each program has its own
     time zone, send hour and lead list. The rows are locked (in id order, so without deadlock)
     to make concurrent planners on PostgreSQL take turns instead of racing through the same
     updates; on SQLite the IMMEDIATE transaction already serialises them.
     """
-    due, past = {}, []
+    due, past, seen = {}, [], []
     milestones = Milestone.objects.filter(program__is_published=True, due_on__gte=horizon(now))
     locked = milestones.select_related("program").select_for_update(of=("self",))
     for milestone in locked.order_by("pk"):
         program = milestone.program
         if milestone.due_on < program.local_today(now):
             past.append(milestone.pk)
-            continue
-        days_left = (milestone.due_on - send_day(program, now)).days
-        lead = latest_crossed_lead(program.reminder_days, days_left)
-        if lead is not None:
-            due[milestone.pk] = lead
-    return due, past
+            lead = "past"
+        else:
+            days_left = (milestone.due_on - send_day(program, now)).days
+            lead = latest_crossed_lead(program.reminder_days, days_left)
+            if lead is not None:
+                due[milestone.pk] = lead
+        seen.append((milestone.pk, milestone.version, str(milestone.due_on),
+                     milestone.audience, lead))
+    signature = hashlib.sha256(repr((str(horizon(now)), seen)).encode()).hexdigest()
+    return due, past, signature
 
 
 @transaction.atomic
@@ -117,11 +138,29 @@ def plan(now=None):
 
     Returns the number of rows inserted. The query count is fixed: it grows with neither the
     readers nor the programs.
+
+    Most 5-minute sweeps find nothing new, and planning it all again (joining every tracking
+    reader to its milestones only to hit the unique key, and rereading every pending row)
+    cost most of a full run. So a sweep first asks whether anything planning reads changed
+    since the last complete run: the milestones' dates, versions and crossed leads (their
+    signature, which also moves when a day or a send hour passes), and any write to readers
+    or to the outbox that database triggers record as an OutboxChange. Neither: the run would
+    insert and retire nothing, and stops after three cheap queries. Either: a full run, as
+    before. The changes are taken (deleted) in this transaction, so a run that fails leaves
+    them for the next, and a write committed meanwhile leaves a row the next sweep sees.
     """
     now = now or timezone.now()
-    due, past = due_leads(now)
+    due, past, signature = _scan_milestones(now)
+    changed = OutboxChange.objects.all().delete()[0]
+    last = PlanningState.objects.filter(pk=1).values_list("signature", flat=True).first()
+    if not changed and last == signature:
+        return 0
     inserted = _insert(_lead_rows(due, now)) + _insert(_change_notice_rows(past, now))
     _retire(now, past)
+    if last is None:
+        PlanningState.objects.create(pk=1, signature=signature, planned_at=now)
+    else:
+        PlanningState.objects.filter(pk=1).update(signature=signature, planned_at=now)
     if inserted:
         logger.info("Planned %d reminders", inserted)
     return inserted
@@ -157,7 +196,8 @@ def _retire(now, past):
 
 
 def _lead_rows(due, now):
-    """The (reader, milestone, lead, version) rows due now: one SELECT per kind of reader."""
+    """The (reader, milestone, lead, version) rows due now: one SELECT per kind of reader
+    (contacts, subscriptions, group robots)."""
     if not due:
         return []
     lead = Case(
@@ -180,6 +220,14 @@ def _lead_rows(due, now):
         program__subscriptions__audience=F("audience"),
         program__subscriptions__unsubscribed_at=None,
     )
+    # An organization's group robots read what its applicants read (one filter() call: the
+    # robots are the same application's organization's).
+    robots = milestones.filter(
+        audience=Milestone.Audience.APPLICANT,
+        program__applications__status__in=TRACKING,
+        program__applications__organization__webhooks__enabled=True,
+    )
+    robot = "program__applications__organization__webhooks__pk"
     return [
         _outbox_row(
             applicants,
@@ -188,6 +236,7 @@ def _lead_rows(due, now):
             application_id=F("program__applications__pk"),
             contact_id=F(contact),
             subscription_id=_NULL_ID,
+            webhook_id=_NULL_ID,
             recipient_key=_key("c", contact),
         ),
         _outbox_row(
@@ -197,7 +246,18 @@ def _lead_rows(due, now):
             application_id=_NULL_ID,
             contact_id=_NULL_ID,
             subscription_id=F("program__subscriptions__pk"),
+            webhook_id=_NULL_ID,
             recipient_key=_key("s", "program__subscriptions__pk"),
+        ),
+        _outbox_row(
+            robots,
+            now,
+            **common,
+            application_id=F("program__applications__pk"),
+            contact_id=_NULL_ID,
+            subscription_id=_NULL_ID,
+            webhook_id=F(robot),
+            recipient_key=_key("w", robot),
         ),
     ]
 
@@ -221,6 +281,7 @@ def _change_notice_rows(past, now):
         application_id=F("application"),
         contact_id=F("contact"),
         subscription_id=F("subscription"),
+        webhook_id=F("webhook"),
         recipient_key=F("recipient_key"),
     )
     return [rows.distinct()]

@@ -26,12 +26,15 @@ from django.utils import timezone
 from tracker.models import ItemWork, Reminder
 from tracker.notifications.channels.base import PermanentFailure
 from tracker.notifications.channels.email import EmailChannel
+from tracker.notifications.channels.webhook import WebhookChannel
 from tracker.notifications.planning import plan
 
 logger = logging.getLogger(__name__)
 
 CLAIM_ORDER = ["next_attempt_at", "id"]
-SENDING_RELATED = ["contact", "subscription", "application"]
+SENDING_RELATED = ["contact", "subscription", "webhook", "application"]
+# The channel for each kind of reader (Reminder.channel_kind).
+CHANNELS = {"email": EmailChannel, "webhook": WebhookChannel}
 # Prefetched rather than joined so that a batch holds one instance of each milestone, program
 # and checklist: a channel renders once per milestone, not once per row. Who prepares each item
 # by when comes with the claim too, so that the mails name them without a query per reader.
@@ -42,17 +45,22 @@ SENDING_PREFETCH = [
 
 def sweep_seconds():
     """A sweep stops sending after this long (REMINDER_SWEEP_SECONDS), so that even with one
-    last message waiting out EMAIL_TIMEOUT it ends within Q_CLUSTER["timeout"] (a system check
-    says so); the next sweep picks up the rest."""
+    last message waiting out its channel's timeout it ends within Q_CLUSTER["timeout"] (a
+    system check says so); the next sweep picks up the rest."""
     return settings.REMINDER_SWEEP_SECONDS
+
+
+def channel_timeout():
+    """The longest one message may wait on its medium: EMAIL_TIMEOUT or WEBHOOK_TIMEOUT."""
+    return max(settings.EMAIL_TIMEOUT or 0, settings.WEBHOOK_TIMEOUT or 0)
 
 
 def reservation():
     """How long a claimed batch stays its sender's: a whole sweep and one message waiting out
-    EMAIL_TIMEOUT, so a live sender keeps its batch. Were it to run out all the same, another
-    sender could take the rest, and each row would still go out once: the move to sending is
+    the channel's timeout, so a live sender keeps its batch. Were it to run out all the same,
+    another sender could take the rest, and each row would still go out once: the move to sending is
     conditional on the token."""
-    return datetime.timedelta(seconds=sweep_seconds() + (settings.EMAIL_TIMEOUT or 0))
+    return datetime.timedelta(seconds=sweep_seconds() + channel_timeout())
 
 
 def claim(limit, now=None):
@@ -252,10 +260,25 @@ def send_due(now=None):
         batch = claim(settings.REMINDER_BATCH_SIZE, now)
         if not batch:
             break
-        sent, failed = deliver(batch, until)
+        sent, failed = deliver_by_channel(batch, until)
         totals["sent"] += sent
         totals["failed"] += failed
     return totals
+
+
+def deliver_by_channel(batch, until=None):
+    """Deliver a claimed batch, each reader's rows through its own channel (mail to contacts
+    and subscribers, posts to group robots), in claim order within each channel. Returns
+    (sent, failed) counts."""
+    groups = {}
+    for reminder in batch:
+        groups.setdefault(reminder.channel_kind, []).append(reminder)
+    sent = failed = 0
+    for kind, rows in groups.items():
+        counts = deliver(rows, until, CHANNELS[kind]())
+        sent += counts[0]
+        failed += counts[1]
+    return sent, failed
 
 
 def retry_now(queryset, now=None):

@@ -20,6 +20,7 @@ from tracker.models import (
     Organization,
     OrganizationKind,
     Sector,
+    Webhook,
 )
 from tracker.selectors.organizations import trackable_organizations
 from tracker.validators import normalize_credit_code
@@ -325,3 +326,28 @@ class ReminderSettingsForm(forms.Form):
         if contact is not None:
             initial = {"receive": contact.unsubscribed_at is None, "language": contact.language}
         return cls(initial=initial, prefix=cls.prefix_for(organization))
+
+
+class WebhookForm(ServiceErrorsMixin, forms.Form):
+    """A group robot for an organization. The address is checked by the model (the robots' own
+    hosts only), and its errors come back onto the `url` field."""
+
+    kind = forms.ChoiceField(label=_("Robot"), choices=Webhook.Kind.choices)
+    name = forms.CharField(
+        label=_("Name"), max_length=60, required=False,
+        help_text=_("Which group it posts to, for you."),
+    )
+    url = forms.CharField(
+        label=_("Webhook address"), max_length=500,
+        help_text=_("From the robot's settings in the group: it starts with "
+                    "https://qyapi.weixin.qq.com/ or https://oapi.dingtalk.com/."),
+    )
+    secret = forms.CharField(
+        label=_("Signing secret (DingTalk only)"), max_length=200, required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("If the DingTalk robot's security setting is “additional signature” "
+                    "(加签): the secret starting with SEC. It is never shown again."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, initial="zh-hans"
+    )

@@ -8,6 +8,7 @@ from tracker.web.views import (
     regions,
     reminders,
     self_check,
+    webhooks,
 )
 
 app_name = "tracker"
@@ -96,6 +97,13 @@ urlpatterns = [
         "my/organizations/<int:pk>/claims/<int:claim_pk>/decide/",
         organizations.claim_decide,
         name="claim_decide",
+    ),
+    path("my/organizations/<int:pk>/robots/", webhooks.webhooks, name="webhooks"),
+    re_path(
+        r"^my/organizations/(?P<pk>[0-9]+)/robots/(?P<webhook_pk>[0-9]+)/"
+        r"(?P<action>enable|disable|remove|test)/$",
+        webhooks.webhook_action,
+        name="webhook_action",
     ),
     path("invitations/<str:token>/", organizations.invitation, name="invitation"),
     path("my/organizations/<int:pk>/calendar-reset/", feeds.calendar_reset, name="calendar_reset"),

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         lead = "change" if reminder.is_change_notice else str(reminder.lead_days)
         days_left = (reminder.milestone.due_on - program.local_today()).days
         return [
-            str(reminder.pk), reader.email, reader.language, program.slug,
+            str(reminder.pk), reminder.address, reader.language, program.slug,
             reminder.milestone.title_zh, str(reminder.milestone.due_on), lead, str(days_left),
             str(reminder.attempts + 1),
         ]

@@ -1,4 +1,4 @@
-"""The seam between the outbox and a medium (email today; webhooks and in-app next)."""
+"""The seam between the outbox and a medium (email and group-robot webhooks today)."""
 
 
 class PermanentFailure(Exception):
