@@ -32,6 +32,14 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class ProposedAuthority:
+    """An issuer the database lacks, named by the notice: the administrator confirms it."""
+
+    name_zh: str
+    level: str
+
+
+@dataclass(frozen=True)
 class SectorMatch:
     name: str
     sector: object = None  # a Sector, or None for a sector the taxonomy lacks (proposed as new)
@@ -80,9 +88,14 @@ class Draft:
     title: Found | None = None
     short_name: Found | None = None
     authority: Found | None = None
+    # A ProposedAuthority, when the issuer is named but not in the database.
+    new_authority: Found | None = None
     year: Found | None = None
     opens_on: Found | None = None
     deadline: Found | None = None
+    deadline_time: Found | None = None
+    # A rolling call (常年受理) has no deadline, and says so.
+    rolling: Found | None = None
     stages: list = field(default_factory=list)
     sectors: Found | None = None
     sector_policy: Found | None = None
@@ -90,10 +103,12 @@ class Draft:
     preferred_partnership: Found | None = None
     benefits: Found | None = None
     checklist: list = field(default_factory=list)
+    # Dates to look at twice, shown above the draft; creating the program asks to confirm them.
+    warnings: list = field(default_factory=list)
 
     @property
     def missing(self):
-        return [name for name in FIELD_LABELS if not getattr(self, name)]
+        return [name for name in FIELD_LABELS if not self._found(name)]
 
     @property
     def new_sectors(self):
@@ -108,10 +123,19 @@ class Draft:
 
     def _found(self, name):
         value = getattr(self, name)
+        if name == "authority" and not value:
+            value = self.new_authority
+        if name == "deadline" and not value:
+            value = self.rolling
         return value if isinstance(value, list) else [value] if value else []
 
     @staticmethod
     def _shown(name, value):
+        if isinstance(value, ProposedAuthority):
+            level = Authority.Level(value.level).label
+            return f"{value.name_zh}（{_('new')}，{level}）"
+        if name == "deadline" and value is True:
+            return str(_("Rolling call: no deadline (常年受理)"))
         if name == "stages":
             audience = Milestone.Audience(value.audience).label
             return f"{value.due_on} {value.time} · {audience} · {value.title}".replace("  ", " ")
@@ -131,14 +155,21 @@ class Draft:
 
     @transaction.atomic
     def save_as_program(self, *, title_zh, year, slug, authority, source_publication,
-                        new_sector_codes=None):
+                        new_sector_codes=None, new_authority=None):
         """Create the unpublished Program with its sectors, stages and checklist.
 
         Title and year are the administrator's (prefilled from the draft). `new_sector_codes`
         maps a proposed sector name to the code the administrator gave it; proposed sectors
-        without a code are left out.
+        without a code are left out. `new_authority` (name_zh, level, region), when given and
+        `authority` is None, is created as the program's authority in the same transaction.
+        A rolling call is saved without a deadline: it stays unpublished, as a program needs a
+        deadline to be published.
         """
         new_sector_codes = new_sector_codes or {}
+        if authority is None and new_authority:
+            authority = Authority(**new_authority)
+            authority.full_clean()
+            authority.save()
         program = Program(
             slug=slug,
             authority=authority,
@@ -149,7 +180,7 @@ class Draft:
             short_name_zh=_value(self.short_name, ""),
             opens_on=_value(self.opens_on),
             deadline=_value(self.deadline),
-            deadline_clause=_source(self.deadline),
+            deadline_clause=_source(self.deadline) or _source(self.rolling),
             max_co_builders=_value(self.max_co_builders),
             co_builder_clause=_source(self.max_co_builders),
             preferred_partnership=_value(self.preferred_partnership, ""),
