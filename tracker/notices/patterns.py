@@ -37,7 +37,7 @@ AS_OF = re.compile(r"截至\s*$")
 # Dates in conditions on the applicant (registered, completed, granted, graduated ... by a
 # date) are no stages of the call.
 CONDITION_DATE = re.compile(
-    r"注册|成立|设立|登记|竣工|投产|获得|取得|授权|毕业|出生|进站|以后|以来|之后"
+    r"注册|成立|设立|登记|开工|竣工|建成|投产|获得|取得|授权|毕业|出生|进站|以后|以来|之后"
 )
 ROLLING = re.compile(
     r"常年受理|长期受理|全年受理|常年申报|常年开放|滚动受理|随时申报|随时申请|随时受理"
@@ -86,7 +86,7 @@ SHORT_NAME = re.compile(r"以下简称[“\"]([^”\"]+)[”\"]")
 TITLE_DROP = [
     re.compile(r"^.*?关于(?:组织|开展|做好|实施|发布|受理)*(?:申报|推荐|征集|申领)?"),
     re.compile(r"^(?:我市|我区|我省|全市|全区)(?:正式)?(?:启动|开展|开始)"),
-    re.compile(r"(?:申报|申请|申领|推荐)?(?:工作)?(?:的?(?:通知|公告|通告))?$"),
+    re.compile(r"(?:申报|申请|申领|推荐|征集)?(?:工作)?(?:的?(?:通知|公告|通告))?$"),
     re.compile(r"(?:申报)?(?:工作)?(?:正式)?(?:启动|开始|开启|开展)$"),
     re.compile(r"申报$"),
 ]

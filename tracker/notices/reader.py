@@ -212,6 +212,14 @@ class Reader:
                 return Found(int(match.group(1)), title.source)
         if self.signed:
             return Found(self.signed[0].year, self.signed[1])
+        if title:
+            # A news report's headline drops the year its first sentence gives the call:
+            # "2025年度职工技能提升补贴申领工作已经开始".
+            named = re.compile(r"(\d{4})\s*年度?\s*" + re.escape(title.value))
+            for sentence in self.sentences:
+                match = named.search(sentence)
+                if match:
+                    return Found(int(match.group(1)), sentence)
         return None
 
     def _reference_year(self, year):
