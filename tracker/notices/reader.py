@@ -407,6 +407,11 @@ class Reader:
         """Dates a reader should look at twice: outside the application window, or in a year
         other than the notice's own (or the next one's)."""
         warnings = []
+        if d.rolling and not d.deadline:
+            warnings.append(_(
+                "A rolling call (常年受理): the program is created without a deadline and stays "
+                "unpublished until one is set, as reminders count down to a deadline."
+            ))
         notice_year = self.signed[0].year if self.signed else (d.year and d.year.value)
         dated = [(d.opens_on, _("opening date")), (d.deadline, _("applicant deadline"))]
         dated += [(s, _("stage “%(title)s”") % {"title": s.value.title}) for s in d.stages]
