@@ -62,3 +62,29 @@ def test_an_administrator_uploads_a_docx_notice_and_creates_its_program(
     assert program.authority.name_zh == "柳州市工业和信息化局"
     assert [s.name_zh for s in program.sectors_in_order()] == ["智能终端", "新能源", "新材料"]
     assert program.checklist_items.count() == 3
+
+
+def test_an_administrator_sees_next_years_notice_against_the_last_edition(
+    seeded, pilot_base, staff_user, live_server, chromium
+):
+    from tests.notices.test_editions import NEXT_YEAR
+
+    with launched(chromium) as browser:
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 900})
+        log_in_to_the_admin(page, live_server.url)
+        page.goto(f"{live_server.url}/admin/tracker/program/paste-notice/")
+        page.fill("#id_text", NEXT_YEAR)
+        page.locator("input[name=_preview]").click()
+        page.locator("#edition-changes").wait_for()
+        deadline = page.locator("#edition-changes tr", has_text="申报截止日期").inner_text()
+        assert "2025-04-20" in deadline and "2026-04-20" in deadline
+        assert "同月同日，推后一年" in deadline
+        assert page.is_checked("#id_next_edition")
+        shot(page, "paste-notice-edition-changes")
+        page.fill("#id_slug", "guangxi-pilot-base-2026")
+        page.fill("#id_source_publication", "广西科技厅网站")
+        page.locator("input[name=_create]").click()
+        page.wait_for_url("**/change/")
+        page.close()
+
+    assert Program.objects.get(slug="guangxi-pilot-base-2026").cloned_from == pilot_base

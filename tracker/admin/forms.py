@@ -14,6 +14,7 @@ from tracker import ids
 from tracker.models import Authority, OrganizationKind, Region, default_reminder_days
 from tracker.notices import NoticeError
 from tracker.notices.files import max_size, text_from_file
+from tracker.services.programs import next_edition_from_notice
 
 
 class IdsOnlyMixin:
@@ -234,8 +235,8 @@ class DraftProgramForm(forms.Form):
         help_text=_("Where the notice was published, e.g. 柳州日报（2025年4月）."),
     )
 
-    def __init__(self, draft, *args, **kwargs):
-        self.draft = draft
+    def __init__(self, draft, *args, edition=None, **kwargs):
+        self.draft, self.edition = draft, edition
         proposed = draft.new_authority.value if draft.new_authority else None
         title = draft.title.value if draft.title else ""
         year = draft.year.value if draft.year else None
@@ -249,6 +250,15 @@ class DraftProgramForm(forms.Form):
         super().__init__(*args, **kwargs)
         if proposed:
             self._add_new_authority_fields(proposed)
+        if edition is not None:
+            self.fields["next_edition"] = forms.BooleanField(
+                label=_("Create it as the next edition of “%(title)s”")
+                % {"title": edition.title_zh},
+                initial=True,
+                required=False,
+                help_text=_("Starts from that edition's rules, regions, sectors and checklist; "
+                            "what this notice states replaces them, the rest is kept."),
+            )
         if draft.warnings:
             self.fields["dates_checked"] = forms.BooleanField(
                 label=_("I have checked the warnings above"),
@@ -327,16 +337,19 @@ class DraftProgramForm(forms.Form):
                 "level": data["new_authority_level"],
                 "region": data["new_authority_region"],
             }
+        fields = {
+            "title_zh": data["title_zh"],
+            "year": data["year"],
+            "slug": data["slug"],
+            "authority": data["authority"],
+            "source_publication": data["source_publication"],
+            "new_sector_codes": codes,
+            "new_authority": new_authority,
+        }
         try:
-            return self.draft.save_as_program(
-                title_zh=data["title_zh"],
-                year=data["year"],
-                slug=data["slug"],
-                authority=data["authority"],
-                source_publication=data["source_publication"],
-                new_sector_codes=codes,
-                new_authority=new_authority,
-            )
+            if data.get("next_edition"):
+                return next_edition_from_notice(program=self.edition, draft=self.draft, **fields)
+            return self.draft.save_as_program(**fields)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, errors)

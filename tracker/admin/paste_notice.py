@@ -10,7 +10,9 @@ from django.views.decorators.csrf import csrf_protect
 
 from tracker.admin.forms import OTHER_FIELDS_ROOM, DraftProgramForm, NoticeForm
 from tracker.notices import NoticeError, draft_from_notice
+from tracker.notices.editions import edition_changes
 from tracker.notices.files import MAX_BYTES
+from tracker.selectors.programs import last_edition_of
 
 
 def paste_notice(model_admin, request):
@@ -44,7 +46,7 @@ def _content_length(request):
 def _paste_notice(request, model_admin):
     posted = request.method == "POST"
     form = NoticeForm(request.POST if posted else None, request.FILES if posted else None)
-    draft = create_form = None
+    draft = create_form = edition = None
     if form.is_valid():
         text = form.cleaned_data["text"]
         if form.cleaned_data.get("notice_file"):
@@ -57,8 +59,11 @@ def _paste_notice(request, model_admin):
         except NoticeError as exc:
             form.add_error("text", exc.args[0])
     if draft is not None:
+        if draft.title and draft.year:
+            edition = last_edition_of(draft.title.value, draft.year.value)
         creating = "_create" in request.POST
-        create_form = DraftProgramForm(draft, request.POST if creating else None)
+        create_form = DraftProgramForm(draft, request.POST if creating else None,
+                                       edition=edition)
         if creating and create_form.is_valid():
             program = create_form.save_program()
             if program is not None:
@@ -69,10 +74,12 @@ def _paste_notice(request, model_admin):
                     messages.SUCCESS,
                 )
                 return redirect("admin:tracker_program_change", program.pk)
-    return _page(model_admin, request, form, draft, create_form)
+    changes = edition_changes(edition, draft) if edition else None
+    return _page(model_admin, request, form, draft, create_form, edition, changes)
 
 
-def _page(model_admin, request, form, draft=None, create_form=None, status=200):
+def _page(model_admin, request, form, draft=None, create_form=None, edition=None, changes=None,
+          status=200):
     ctx = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
@@ -80,5 +87,7 @@ def _page(model_admin, request, form, draft=None, create_form=None, status=200):
         "form": form,
         "draft": draft,
         "create_form": create_form,
+        "edition": edition,
+        "changes": changes,
     }
     return TemplateResponse(request, "admin/tracker/program/paste_notice.html", ctx, status=status)

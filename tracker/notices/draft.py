@@ -165,11 +165,7 @@ class Draft:
         A rolling call is saved without a deadline: it stays unpublished, as a program needs a
         deadline to be published.
         """
-        new_sector_codes = new_sector_codes or {}
-        if authority is None and new_authority:
-            authority = Authority(**new_authority)
-            authority.full_clean()
-            authority.save()
+        authority = authority or self.create_authority(new_authority)
         program = Program(
             slug=slug,
             authority=authority,
@@ -177,20 +173,51 @@ class Draft:
             is_published=False,
             year=year,
             title_zh=title_zh,
-            short_name_zh=_value(self.short_name, ""),
-            opens_on=_value(self.opens_on),
-            deadline=_value(self.deadline),
-            deadline_clause=_source(self.deadline) or _source(self.rolling),
-            max_co_builders=_value(self.max_co_builders),
-            co_builder_clause=_source(self.max_co_builders),
-            preferred_partnership=_value(self.preferred_partnership, ""),
-            partnership_clause=_source(self.preferred_partnership),
-            sector_clause=_source(self.sectors),
-            sector_policy=_value(self.sector_policy, Program.SectorPolicy.PRIORITY),
-            benefits_zh=_value(self.benefits, ""),
+            **self.program_fields(),
         )
         program.full_clean()
         program.save()
+        set_priority_sectors(program, self.priority_sectors(new_sector_codes or {}))
+        self.add_stages(program)
+        self.add_checklist(program)
+        return program
+
+    @staticmethod
+    def create_authority(new_authority):
+        """The proposed authority (name_zh, level, region) created, or None if not given."""
+        if not new_authority:
+            return None
+        authority = Authority(**new_authority)
+        authority.full_clean()
+        authority.save()
+        return authority
+
+    def program_fields(self):
+        """The Program fields this notice states, each with its clause; the others are left
+        out (a new program takes the model's defaults, a next edition keeps the last one's)."""
+        values = {
+            "short_name_zh": self.short_name,
+            "opens_on": self.opens_on,
+            "deadline": self.deadline,
+            "max_co_builders": self.max_co_builders,
+            "preferred_partnership": self.preferred_partnership,
+            "sector_policy": self.sector_policy,
+            "benefits_zh": self.benefits,
+        }
+        clauses = {
+            "deadline_clause": self.deadline or self.rolling,
+            "co_builder_clause": self.max_co_builders,
+            "partnership_clause": self.preferred_partnership,
+            "sector_clause": self.sectors,
+        }
+        fields = {name: found.value for name, found in values.items() if found}
+        fields.update({name: found.source for name, found in clauses.items() if found})
+        return fields
+
+    def priority_sectors(self, new_sector_codes):
+        """The notice's sectors in its order: the taxonomy's, and the proposed ones the
+        administrator gave a code (created here); proposed sectors without a code are left
+        out."""
         sectors = []
         for match in self.sectors.value if self.sectors else []:
             if match.sector is not None:
@@ -200,23 +227,21 @@ class Draft:
                 sector.full_clean()
                 sector.save()
                 sectors.append(sector)
-        set_priority_sectors(program, sectors)
+        return sectors
+
+    def add_stages(self, program):
         Milestone.objects.bulk_create(
             Milestone(program=program, title_zh=s.value.title[:200], due_on=s.value.due_on,
                       audience=s.value.audience)
             for s in self.stages
         )
+
+    def add_checklist(self, program, *, skip_titles=(), after=0):
+        """The notice's materials and attestations as checklist items, numbered from
+        `after` + 1, leaving out those titled as one of `skip_titles`."""
+        entries = [e for e in self.checklist if e.value.title[:300] not in set(skip_titles)]
         ChecklistItem.objects.bulk_create(
             ChecklistItem(program=program, position=i, title_zh=e.value.title[:300],
                           kind=e.value.kind, joint_only=e.value.joint_only, citation=e.source)
-            for i, e in enumerate(self.checklist, start=1)
+            for i, e in enumerate(entries, start=after + 1)
         )
-        return program
-
-
-def _value(found, default=None):
-    return found.value if found else default
-
-
-def _source(found):
-    return found.source if found else ""
