@@ -190,32 +190,24 @@ class NoticeForm(forms.Form):
     @classmethod
     def file_too_big(cls):
         """The form for an upload over the notice file limit: nothing of it was read."""
-        form = cls(data={})
-        form.add_error(
-            "notice_file",
-            ValidationError(
-                _("The file is larger than %(limit)s, the most a notice file may be, so it was "
-                  "not read. Paste the notice's text instead."),
-                code="too_big",
-                params={"limit": max_size()},
-            ),
-        )
-        return form
+        return cls._unread("notice_file", _(
+            "The file is larger than %(limit)s, the most a notice file may be, so it was not "
+            "read. Paste the notice's text instead."
+        ) % {"limit": max_size()})
 
     @classmethod
     def too_big(cls):
         """The form for a request over the size limit: its text was never read, so the box is
         empty, and the error says why."""
+        return cls._unread("text", _(
+            "The notice text is larger than %(size)s, the most a request may carry, so it was "
+            "not read. Paste only the article that announces the call."
+        ) % {"size": request_size_limit()})
+
+    @classmethod
+    def _unread(cls, field, message):
         form = cls(data={})
-        form.add_error(
-            "text",
-            ValidationError(
-                _("The notice text is larger than %(size)s, the most a request may carry, so it "
-                  "was not read. Paste only the article that announces the call."),
-                code="too_big",
-                params={"size": request_size_limit()},
-            ),
-        )
+        form.add_error(field, ValidationError(message, code="too_big"))
         return form
 
 
