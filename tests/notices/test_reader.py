@@ -431,3 +431,21 @@ def test_a_table_row_gives_a_stage_to_the_actor_in_its_row(seeded):
     assert [(s.value.due_on, s.value.audience) for s in draft.stages] == [
         (D(2025, 7, 25), "bureau")
     ]
+
+
+def test_yearless_dates_well_before_a_late_notice_are_read_in_the_next_year_and_flagged(seeded):
+    draft = read("关于组织申报2026年度柳州市科技计划项目的通知\n各有关单位：\n"
+                 "网上申报时间为12月1日至1月10日。\n各县（区）科技主管部门于1月20日前完成推荐。\n"
+                 "柳州市科学技术局\n2025年11月20日\n")
+    assert (draft.opens_on.value, draft.deadline.value) == (D(2025, 12, 1), D(2026, 1, 10))
+    assert [s.value.due_on for s in draft.stages] == [D(2026, 1, 20)]
+    assert draft.warnings == [
+        "Dates written without a year fall well before the notice's own date, so they were "
+        "read in the next year: 2026-01-10, 2026-01-20.",
+    ]
+
+
+def test_a_news_headline_loses_its_who_and_verb_before_the_year(seeded):
+    draft = read("自治区工业和信息化厅部署2025年度广西制造业单项冠军企业培育申报\n"
+                 "6月3日，自治区工业和信息化厅印发通知，启动申报工作。企业于7月4日前报送材料。\n")
+    assert draft.title.value == "2025年度广西制造业单项冠军企业培育"

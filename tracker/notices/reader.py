@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from tracker.models import Authority, ChecklistItem, Milestone, Program, local_date
 from tracker.notices.articles import (
@@ -88,6 +89,11 @@ def draft_from_notice(text, today=None, taxonomy=None):
     return Reader(article, today, taxonomy).draft()
 
 
+# How far before the notice's own date a yearless date may fall and still be this year's (a
+# notice may recall a date it set before, such as the day the system opened).
+LOOKBACK = datetime.timedelta(days=60)
+
+
 class Reader:
     def __init__(self, article, today, taxonomy):
         self.article, self.today, self.taxonomy = article, today, taxonomy
@@ -101,6 +107,7 @@ class Reader:
         )
         self.issuer, self.called = self._forwarded(self.headline)
         self.signed = self._notice_date()
+        self.next_year_dates = []
         self.draft_ = Draft(article=article.text)
 
     def draft(self):
@@ -238,8 +245,15 @@ class Reader:
         return self.today.year, _("The notice names no year; today's year was assumed.")
 
     def _date(self, match, prefix=""):
-        year = match.group(f"{prefix}year") or self.reference_year
-        return _calendar_date(year, match.group(f"{prefix}month"), match.group(f"{prefix}day"))
+        explicit = match.group(f"{prefix}year")
+        day = _calendar_date(explicit or self.reference_year, match.group(f"{prefix}month"),
+                             match.group(f"{prefix}day"))
+        # A notice signed in November asking for "1月10日前" means next January: a yearless
+        # date well before the notice's own date is read in the next year, and flagged.
+        if day and not explicit and self.signed and day < self.signed[0] - LOOKBACK:
+            day = _calendar_date(day.year + 1, day.month, day.day)
+            self.next_year_dates.append(day)
+        return day
 
     def _notice_date(self):
         """The date a formal notice is signed with, on its own line at the end."""
@@ -412,6 +426,14 @@ class Reader:
                 "A rolling call (常年受理): the program is created without a deadline and stays "
                 "unpublished until one is set, as reminders count down to a deadline."
             ))
+        if self.next_year_dates:
+            warnings.append(
+                _("Dates written without a year fall well before the notice's own date, so "
+                  "they were read in the next year: %(dates)s.")
+                % {"dates": pgettext("list separator", ", ").join(
+                    str(day) for day in sorted(set(self.next_year_dates))
+                )}
+            )
         notice_year = self.signed[0].year if self.signed else (d.year and d.year.value)
         dated = [(d.opens_on, _("opening date")), (d.deadline, _("applicant deadline"))]
         dated += [(s, _("stage “%(title)s”") % {"title": s.value.title}) for s in d.stages]
