@@ -92,3 +92,13 @@ def test_a_file_of_another_kind_is_refused_naming_the_kinds_read(name):
 def test_a_damaged_file_is_refused_not_a_500(name, data):
     with pytest.raises(NoticeError, match=f"“{name}” cannot be read|“{name}” has no text"):
         text_from_file(upload(name, data))
+
+
+def test_a_docx_damaged_inside_its_zip_is_refused_not_a_500():
+    """Bytes of the compressed document overwritten, as a broken download leaves them: zlib
+    and zipfile raise their own errors, each taken as a damaged file."""
+    data = bytearray(docx_bytes(NOTICE * 20))
+    start = data.index(b"word/document.xml") + 40
+    data[start:start + 200] = bytes(range(200))
+    with pytest.raises(NoticeError, match="“broken.docx” cannot be read"):
+        text_from_file(upload("broken.docx", bytes(data)))

@@ -12,11 +12,19 @@ a damaged file, or one over MAX_BYTES.
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
+import docx
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from docx.table import Table
+from pdfminer.high_level import extract_text
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdftypes import PDFException
+from pdfminer.psparser import PSException
 
 from tracker.notices.draft import NoticeError
 
@@ -59,10 +67,15 @@ def text_from_file(upload):
     return text
 
 
-def _docx_text(data, name):
-    import docx
-    from docx.table import Table
+# What a damaged or hostile file makes the parsers raise, seen by feeding them corrupted
+# files: each is the file's fault, never a page error.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, KeyError,
+              ValueError, SyntaxError)  # lxml's XMLSyntaxError is a SyntaxError
+PDF_ERRORS = (struct.error, zlib.error, EOFError, IndexError, KeyError, ValueError, TypeError,
+              AssertionError)
 
+
+def _docx_text(data, name):
     if data.startswith(OLE_MAGIC):
         if ENCRYPTED_PACKAGE in data:
             raise _encrypted(name)
@@ -71,9 +84,12 @@ def _docx_text(data, name):
               "or WPS and save it as .docx, or paste its text.") % {"name": name}
         )
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        return _docx_lines(docx.Document(io.BytesIO(data)))
+    except ZIP_ERRORS as exc:
         raise _damaged(name) from exc
+
+
+def _docx_lines(document):
     lines = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -91,16 +107,11 @@ def _docx_text(data, name):
 
 
 def _pdf_text(data, name):
-    from pdfminer.high_level import extract_text
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
-
     try:
         text = extract_text(io.BytesIO(data))
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise _encrypted(name) from exc
-    except (PDFSyntaxError, PSException, ValueError, TypeError, KeyError) as exc:
+    except (PDFException, PSException, *PDF_ERRORS) as exc:
         raise _damaged(name) from exc
     unmapped = len(UNMAPPED_GLYPH.findall(text))
     readable = UNMAPPED_GLYPH.sub("", text)
