@@ -289,6 +289,10 @@ FRAGMENTS = [
     "即日起", "县级于", "申报单位", "三、申报材料", "1.", "（一）", "承诺", "可获得",
     "优先支持高校与企业联合", "自治区科技厅", "日报消息（记者某）", "柳州市科学技术局",
     "2025年2月30日", "x",
+    # The forwarded, rolling, tabled and grouped shapes.
+    "转发《", "》的通知", "关于", "常年受理", "\t", "参与单位（含牵头单位）", "三大支柱产业",
+    "（", "）", "一、支持方向", "（一）", "三、申报材料：", "①", "柳江区科学技术局", "截至",
+    "12月1日", "2025年11月20日", "首页 > ", "（星期一）17时", "部署",
 ]
 
 
@@ -302,3 +306,150 @@ def test_any_text_gives_a_draft_or_a_clear_message(seeded, fragments):
         return
     assert set(draft.missing) <= set(FIELD_LABELS)
     draft.rows()
+
+
+def test_the_seed_page_raises_no_warning_and_proposes_no_authority(seeded, page):
+    draft = read(page)
+    assert draft.warnings == []
+    assert draft.new_authority is None and draft.rolling is None
+
+
+CONDITIONS_NAME_LAST_YEAR = """关于开展规模以上工业企业首次上规奖励申报的通知
+各县、区工业和信息化局：
+一、奖励对象
+2024年主营业务收入首次达到2000万元，且于2024年12月31日前在柳州注册的工业企业。
+二、申报时间
+企业于4月30日前提交申报材料，各县区工信局于5月15日前汇总报送我局。
+柳州市工业和信息化局
+2025年4月3日
+"""
+
+
+def test_a_conditions_year_is_never_the_year_of_the_stages(seeded):
+    draft = read(CONDITIONS_NAME_LAST_YEAR)
+    assert draft.year.value == 2025
+    assert draft.deadline.value == D(2025, 4, 30)
+    assert [s.value.due_on for s in draft.stages] == [D(2025, 5, 15)]
+    assert draft.warnings == []
+
+
+def test_a_signature_the_database_lacks_is_proposed_as_a_new_authority(seeded):
+    draft = read(CONDITIONS_NAME_LAST_YEAR)
+    assert draft.authority is None
+    assert draft.new_authority.value.name_zh == "柳州市工业和信息化局"
+    assert draft.new_authority.value.level == "municipal"
+    assert draft.new_authority.source == "柳州市工业和信息化局"
+    assert "authority" not in draft.missing
+
+
+@pytest.mark.parametrize("name, level", [
+    ("科技部", "national"),
+    ("国家知识产权局办公室", "national"),
+    ("广西壮族自治区工业和信息化厅", "provincial"),
+    ("上海市科学技术委员会", "provincial"),
+    ("柳州市商务局", "municipal"),
+    ("柳江区科学技术局", "district"),
+    ("鹿寨县工业和信息化局", "district"),
+])
+def test_a_proposed_authority_gets_the_level_its_name_says(seeded, name, level):
+    draft = read(f"关于申报2025年创新券的通知\n各有关单位：\n请于4月20日前提交申报材料。\n{name}\n"
+                 "2025年3月1日\n")
+    assert (draft.new_authority.value.name_zh, draft.new_authority.value.level) == (name, level)
+
+
+def test_a_forwarding_county_bureau_passes_on_the_originals_call(seeded):
+    draft = read(
+        "柳江区科学技术局关于转发《柳州市科学技术局关于组织申报2025年柳州市科技计划项目的通知》的通知\n"
+        "各有关单位：\n"
+        "市科技局要求各县区科技局于2025年5月30日前完成推荐。\n"
+        "请我区有意向的单位于2025年5月16日前将申报材料报送区科技局。\n"
+        "柳江区科学技术局\n2025年4月28日\n"
+    )
+    assert draft.title.value == "2025年柳州市科技计划项目"
+    assert draft.authority.value.name_zh == "柳州市科学技术局"
+    assert draft.deadline.value == D(2025, 5, 16)
+    [stage] = draft.stages
+    assert (stage.value.due_on, stage.value.audience) == (D(2025, 5, 30), "bureau")
+
+
+@pytest.mark.parametrize("sentence, limit", [
+    ("联合申报单位原则上不超过3家。", 3),
+    ("参与单位（含牵头单位）不超过4家。", 3),
+    ("每个项目牵头单位1家，参与单位不超过4家。", 4),
+    ("牵头单位和参与单位总数不超过5家。", 4),
+    ("合作单位最多两家。", 2),
+])
+def test_co_builder_limits_leave_the_lead_unit_out(seeded, sentence, limit):
+    draft = read(f"关于申报2025年科技计划项目的通知\n各有关单位：\n{sentence}\n")
+    assert draft.max_co_builders.value == limit
+    assert draft.max_co_builders.source == sentence
+
+
+def test_sector_groups_named_before_their_members_list_the_members(seeded):
+    draft = read("关于申报2025年技术改造项目的通知\n各有关企业：\n"
+                 "重点支持“三大支柱产业”（汽车、钢铁、机械）和“新三样”（智能终端、新能源、新材料）。\n")
+    assert [m.name for m in draft.sectors.value] == [
+        "汽车", "钢铁", "机械", "智能终端", "新能源", "新材料",
+    ]
+
+
+def test_a_group_named_without_its_members_gives_no_sectors(seeded):
+    draft = read("关于申报2025年技术改造项目的通知\n各有关企业：\n"
+                 "重点支持三大支柱产业和新兴产业。\n")
+    assert draft.sectors is None
+
+
+def test_a_rolling_call_is_a_call_without_a_deadline_and_is_flagged(seeded):
+    draft = read("柳州市市场监督管理局关于知识产权质押融资贴息申请的通知\n各有关企业：\n"
+                 "本政策长期受理，企业在贷款利息支付后即可申请。\n")
+    assert draft.deadline is None
+    assert draft.rolling.source == "本政策长期受理，企业在贷款利息支付后即可申请。"
+    assert "deadline" not in draft.missing
+    assert any("rolling call" in w for w in draft.warnings)
+
+
+def test_a_date_in_another_year_than_the_notice_is_warned_about(seeded):
+    draft = read("关于申报2025年创新券的通知\n各有关单位：\n请于2024年4月20日前提交申报材料。\n"
+                 "柳州市科学技术局\n2025年3月1日\n")
+    assert draft.deadline.value == D(2024, 4, 20)
+    assert draft.warnings == [
+        "The applicant deadline (2024-04-20) is in another year than the notice (2025).",
+        "The applicant deadline (2024-04-20) is before the notice's own date (2025-03-01).",
+    ]
+
+
+def test_a_stage_before_the_opening_date_is_warned_about(seeded):
+    draft = read("关于申报2025年创新券的通知\n各有关单位：\n申报时间为2025年5月1日至5月30日。\n"
+                 "各县区科技局于4月20日前完成推荐。\n柳州市科学技术局\n2025年3月1日\n")
+    assert draft.warnings == [
+        "The stage “各县区科技局于4月20日前完成推荐” (2025-04-20) is before the opening date "
+        "(2025-05-01).",
+    ]
+
+
+def test_a_table_row_gives_a_stage_to_the_actor_in_its_row(seeded):
+    draft = read("关于开展2025年工业设计中心认定工作的通知\n各市工业和信息化局：\n"
+                 "具体安排如下表。\n序号\t工作环节\t责任主体\t完成时间\n1\t企业网上申报\t申报企业\t2025年7月10日前\n"
+                 "2\t市级审核推荐\t各市工业和信息化局\t2025年7月25日前\n")
+    assert draft.deadline.value == D(2025, 7, 10)
+    assert [(s.value.due_on, s.value.audience) for s in draft.stages] == [
+        (D(2025, 7, 25), "bureau")
+    ]
+
+
+def test_yearless_dates_well_before_a_late_notice_are_read_in_the_next_year_and_flagged(seeded):
+    draft = read("关于组织申报2026年度柳州市科技计划项目的通知\n各有关单位：\n"
+                 "网上申报时间为12月1日至1月10日。\n各县（区）科技主管部门于1月20日前完成推荐。\n"
+                 "柳州市科学技术局\n2025年11月20日\n")
+    assert (draft.opens_on.value, draft.deadline.value) == (D(2025, 12, 1), D(2026, 1, 10))
+    assert [s.value.due_on for s in draft.stages] == [D(2026, 1, 20)]
+    assert draft.warnings == [
+        "Dates written without a year fall well before the notice's own date, so they were "
+        "read in the next year: 2026-01-10, 2026-01-20.",
+    ]
+
+
+def test_a_news_headline_loses_its_who_and_verb_before_the_year(seeded):
+    draft = read("自治区工业和信息化厅部署2025年度广西制造业单项冠军企业培育申报\n"
+                 "6月3日，自治区工业和信息化厅印发通知，启动申报工作。企业于7月4日前报送材料。\n")
+    assert draft.title.value == "2025年度广西制造业单项冠军企业培育"

@@ -11,7 +11,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from tracker import ids
-from tracker.models import Authority, OrganizationKind, default_reminder_days
+from tracker.models import Authority, OrganizationKind, Region, default_reminder_days
+from tracker.notices import NoticeError
+from tracker.notices.files import max_size, text_from_file
+from tracker.services.programs import next_edition_from_notice
 
 
 class IdsOnlyMixin:
@@ -136,8 +139,18 @@ class NoticeForm(forms.Form):
         ),
     )
 
+    notice_file = forms.FileField(
+        label=_("or a notice file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf"}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["notice_file"].help_text = _(
+            "A Word (.docx) or PDF attachment of at most %(limit)s, instead of pasted text. "
+            "Its text is shown in the box above, to check and correct."
+        ) % {"limit": max_size()}
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is None:
             return
@@ -156,20 +169,45 @@ class NoticeForm(forms.Form):
             "characters": number_format(characters, force_grouping=True),
         }
 
+    def clean(self):
+        """With a file, its text becomes the notice's text (the box was left empty)."""
+        data = super().clean()
+        upload = data.get("notice_file")
+        if upload is None:
+            return data
+        if data.get("text", "").strip():
+            self.add_error(
+                "notice_file",
+                ValidationError(_("Paste the text or choose a file, not both."), code="both"),
+            )
+            return data
+        try:
+            data["text"] = text_from_file(upload)
+        except NoticeError as exc:
+            self.add_error("notice_file", ValidationError(exc.args[0], code="unreadable"))
+        return data
+
+    @classmethod
+    def file_too_big(cls):
+        """The form for an upload over the notice file limit: nothing of it was read."""
+        return cls._unread("notice_file", _(
+            "The file is larger than %(limit)s, the most a notice file may be, so it was not "
+            "read. Paste the notice's text instead."
+        ) % {"limit": max_size()})
+
     @classmethod
     def too_big(cls):
         """The form for a request over the size limit: its text was never read, so the box is
         empty, and the error says why."""
+        return cls._unread("text", _(
+            "The notice text is larger than %(size)s, the most a request may carry, so it was "
+            "not read. Paste only the article that announces the call."
+        ) % {"size": request_size_limit()})
+
+    @classmethod
+    def _unread(cls, field, message):
         form = cls(data={})
-        form.add_error(
-            "text",
-            ValidationError(
-                _("The notice text is larger than %(size)s, the most a request may carry, so it "
-                  "was not read. Paste only the article that announces the call."),
-                code="too_big",
-                params={"size": request_size_limit()},
-            ),
-        )
+        form.add_error(field, ValidationError(message, code="too_big"))
         return form
 
 
@@ -189,8 +227,9 @@ class DraftProgramForm(forms.Form):
         help_text=_("Where the notice was published, e.g. 柳州日报（2025年4月）."),
     )
 
-    def __init__(self, draft, *args, **kwargs):
-        self.draft = draft
+    def __init__(self, draft, *args, edition=None, **kwargs):
+        self.draft, self.edition = draft, edition
+        proposed = draft.new_authority.value if draft.new_authority else None
         title = draft.title.value if draft.title else ""
         year = draft.year.value if draft.year else None
         digest = hashlib.sha1(title.encode()).hexdigest()[:6]
@@ -201,6 +240,22 @@ class DraftProgramForm(forms.Form):
             "authority": draft.authority.value if draft.authority else None,
         }
         super().__init__(*args, **kwargs)
+        if proposed:
+            self._add_new_authority_fields(proposed)
+        if edition is not None:
+            self.fields["next_edition"] = forms.BooleanField(
+                label=_("Create it as the next edition of “%(title)s”")
+                % {"title": edition.title_zh},
+                initial=True,
+                required=False,
+                help_text=_("Starts from that edition's rules, regions, sectors and checklist; "
+                            "what this notice states replaces them, the rest is kept."),
+            )
+        if draft.warnings:
+            self.fields["dates_checked"] = forms.BooleanField(
+                label=_("I have checked the warnings above"),
+                help_text=_("The program is created only once the flagged dates are checked."),
+            )
         self.new_sectors = []
         for i, name in enumerate(draft.new_sectors):
             key = f"new_sector_{i}"
@@ -211,19 +266,82 @@ class DraftProgramForm(forms.Form):
             )
             self.new_sectors.append((key, name))
 
+    def _add_new_authority_fields(self, proposed):
+        """The issuer the notice names and the database lacks, proposed for creation."""
+        self.fields["authority"].required = False
+        self.fields["authority"].help_text = _(
+            "Or leave empty to create the new authority below."
+        )
+        self.fields["new_authority_name"] = forms.CharField(
+            label=_("new authority (Chinese name)"),
+            max_length=200,
+            initial=proposed.name_zh,
+            required=False,
+            widget=forms.TextInput({"class": "vTextField"}),
+            help_text=_("Read from the notice; not in the database yet."),
+        )
+        self.fields["new_authority_level"] = forms.ChoiceField(
+            label=_("new authority's level"),
+            choices=Authority.Level.choices,
+            initial=proposed.level,
+            required=False,
+        )
+        region = Region.named_at_start_of(proposed.name_zh)
+        self.fields["new_authority_region"] = forms.CharField(
+            label=_("new authority's region code"),
+            max_length=6,
+            initial=region.code if region else "",
+            required=False,
+            help_text=_("The six-digit code of the region it serves, e.g. 450200 for Liuzhou."),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if "new_authority_name" not in self.fields or data.get("authority"):
+            return data
+        if not data.get("new_authority_name"):
+            self.add_error("authority", ValidationError(
+                _("Choose an authority, or give the new authority's name."), code="required"
+            ))
+            return data
+        if not data.get("new_authority_level"):
+            self.add_error("new_authority_level", ValidationError(
+                _("Choose the new authority's level."), code="required"
+            ))
+        code = data.get("new_authority_region", "")
+        region = Region.objects.filter(code=code).first() if code.isdigit() else None
+        if region is None:
+            self.add_error("new_authority_region", ValidationError(
+                _("Enter the six-digit code of an existing region, e.g. 450200."),
+                code="invalid",
+            ))
+        data["new_authority_region"] = region
+        return data
+
     def save_program(self):
         """The new unpublished program, or None with the model's errors added to this form."""
         data = self.cleaned_data
         codes = {name: data[key] for key, name in self.new_sectors if data.get(key)}
+        new_authority = None
+        if not data["authority"] and data.get("new_authority_name"):
+            new_authority = {
+                "name_zh": data["new_authority_name"],
+                "level": data["new_authority_level"],
+                "region": data["new_authority_region"],
+            }
+        fields = {
+            "title_zh": data["title_zh"],
+            "year": data["year"],
+            "slug": data["slug"],
+            "authority": data["authority"],
+            "source_publication": data["source_publication"],
+            "new_sector_codes": codes,
+            "new_authority": new_authority,
+        }
         try:
-            return self.draft.save_as_program(
-                title_zh=data["title_zh"],
-                year=data["year"],
-                slug=data["slug"],
-                authority=data["authority"],
-                source_publication=data["source_publication"],
-                new_sector_codes=codes,
-            )
+            if data.get("next_edition"):
+                return next_edition_from_notice(program=self.edition, draft=self.draft, **fields)
+            return self.draft.save_as_program(**fields)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, errors)

@@ -59,6 +59,16 @@ class Region(models.Model):
     def contains(self, other):
         return other.code.startswith(self.prefix)
 
+    @classmethod
+    def named_at_start_of(cls, name):
+        """The region an authority's name starts with ("柳州市工业和信息化局": 柳州市), or None
+        when no region, or more than one of the longest name, matches."""
+        prefixes = [name[:end] for end in range(2, len(name))]
+        regions = sorted(cls.objects.filter(name_zh__in=prefixes), key=lambda r: -len(r.name_zh))
+        if not regions or (len(regions) > 1 and regions[0].name_zh == regions[1].name_zh):
+            return None
+        return regions[0]
+
 
 class Authority(models.Model):
     class Level(models.TextChoices):

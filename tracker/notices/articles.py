@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from tracker.notices.patterns import (
+    AS_OF,
     BEFORE_RE,
     BODY_PUNCTUATION,
     BYLINE,
@@ -18,19 +19,26 @@ from tracker.notices.patterns import (
     HEADING_NUMBER,
     LINE_END,
     SENTENCE_END,
+    TABLE_CELL,
+    UNTIL_BEFORE,
+    WEB_CHROME,
 )
 
 
 def split_lines(text):
-    """Non-empty lines, with lines the page layout cut in the middle of a sentence rejoined."""
+    """Non-empty lines, with lines the page layout cut in the middle of a sentence rejoined.
+
+    A web page's own lines (breadcrumbs, share buttons) are dropped; a table's rows (cells
+    apart with tabs) stay one line each.
+    """
     # `\d` and int() read full-width digits too, so sources keep the notice's own characters.
     text = text.replace("\u3000", " ").replace("\xa0", " ")
     lines = []
     for raw in text.splitlines():
         line = raw.strip()
-        if not line:
+        if not line or WEB_CHROME.match(line):
             continue
-        if lines and is_cut(lines[-1]):
+        if lines and is_cut(lines[-1]) and TABLE_CELL not in line:
             lines[-1] += line
         else:
             lines.append(line)
@@ -39,7 +47,8 @@ def split_lines(text):
 
 def is_cut(line):
     return (
-        line[-1] not in LINE_END
+        TABLE_CELL not in line
+        and line[-1] not in LINE_END
         and BODY_PUNCTUATION.search(line) is not None
         and not HEADING_NUMBER.match(line)
     )
@@ -48,6 +57,7 @@ def is_cut(line):
 def is_headline(line):
     return (
         len(line) <= 60
+        and TABLE_CELL not in line
         and BODY_PUNCTUATION.search(line) is None
         and not line.endswith(("：", ":"))
         and not HEADING_NUMBER.match(line)
@@ -104,7 +114,13 @@ def choose_article(articles):
 def deadline_like(match, text):
     after = text[match.end():]
     before = text[max(0, match.start() - 12):match.start()]
-    return BEFORE_RE.match(after) is not None or DEADLINE_WORD.search(before) is not None
+    if AS_OF.search(before) and after[:1] in "，,":
+        return False
+    return any(
+        found is not None
+        for found in (BEFORE_RE.match(after), DEADLINE_WORD.search(before),
+                      UNTIL_BEFORE.search(before))
+    )
 
 
 def split_sentences(line):
@@ -113,4 +129,4 @@ def split_sentences(line):
 
 
 def split_clauses(sentence):
-    return [c for c in re.split(r"[，,；;]", sentence) if c.strip()]
+    return [c for c in re.split(r"[，,；;\t]", sentence) if c.strip()]

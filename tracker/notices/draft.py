@@ -32,6 +32,14 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class ProposedAuthority:
+    """An issuer the database lacks, named by the notice: the administrator confirms it."""
+
+    name_zh: str
+    level: str
+
+
+@dataclass(frozen=True)
 class SectorMatch:
     name: str
     sector: object = None  # a Sector, or None for a sector the taxonomy lacks (proposed as new)
@@ -80,9 +88,14 @@ class Draft:
     title: Found | None = None
     short_name: Found | None = None
     authority: Found | None = None
+    # A ProposedAuthority, when the issuer is named but not in the database.
+    new_authority: Found | None = None
     year: Found | None = None
     opens_on: Found | None = None
     deadline: Found | None = None
+    deadline_time: Found | None = None
+    # A rolling call (常年受理) has no deadline, and says so.
+    rolling: Found | None = None
     stages: list = field(default_factory=list)
     sectors: Found | None = None
     sector_policy: Found | None = None
@@ -90,10 +103,12 @@ class Draft:
     preferred_partnership: Found | None = None
     benefits: Found | None = None
     checklist: list = field(default_factory=list)
+    # Dates to look at twice, shown above the draft; creating the program asks to confirm them.
+    warnings: list = field(default_factory=list)
 
     @property
     def missing(self):
-        return [name for name in FIELD_LABELS if not getattr(self, name)]
+        return [name for name in FIELD_LABELS if not self._found(name)]
 
     @property
     def new_sectors(self):
@@ -108,10 +123,19 @@ class Draft:
 
     def _found(self, name):
         value = getattr(self, name)
+        if name == "authority" and not value:
+            value = self.new_authority
+        if name == "deadline" and not value:
+            value = self.rolling
         return value if isinstance(value, list) else [value] if value else []
 
     @staticmethod
     def _shown(name, value):
+        if isinstance(value, ProposedAuthority):
+            level = Authority.Level(value.level).label
+            return f"{value.name_zh}（{_('new')}，{level}）"
+        if name == "deadline" and value is True:
+            return str(_("Rolling call: no deadline (常年受理)"))
         if name == "stages":
             audience = Milestone.Audience(value.audience).label
             return f"{value.due_on} {value.time} · {audience} · {value.title}".replace("  ", " ")
@@ -131,14 +155,17 @@ class Draft:
 
     @transaction.atomic
     def save_as_program(self, *, title_zh, year, slug, authority, source_publication,
-                        new_sector_codes=None):
+                        new_sector_codes=None, new_authority=None):
         """Create the unpublished Program with its sectors, stages and checklist.
 
         Title and year are the administrator's (prefilled from the draft). `new_sector_codes`
         maps a proposed sector name to the code the administrator gave it; proposed sectors
-        without a code are left out.
+        without a code are left out. `new_authority` (name_zh, level, region), when given and
+        `authority` is None, is created as the program's authority in the same transaction.
+        A rolling call is saved without a deadline: it stays unpublished, as a program needs a
+        deadline to be published.
         """
-        new_sector_codes = new_sector_codes or {}
+        authority = authority or self.create_authority(new_authority)
         program = Program(
             slug=slug,
             authority=authority,
@@ -146,20 +173,51 @@ class Draft:
             is_published=False,
             year=year,
             title_zh=title_zh,
-            short_name_zh=_value(self.short_name, ""),
-            opens_on=_value(self.opens_on),
-            deadline=_value(self.deadline),
-            deadline_clause=_source(self.deadline),
-            max_co_builders=_value(self.max_co_builders),
-            co_builder_clause=_source(self.max_co_builders),
-            preferred_partnership=_value(self.preferred_partnership, ""),
-            partnership_clause=_source(self.preferred_partnership),
-            sector_clause=_source(self.sectors),
-            sector_policy=_value(self.sector_policy, Program.SectorPolicy.PRIORITY),
-            benefits_zh=_value(self.benefits, ""),
+            **self.program_fields(),
         )
         program.full_clean()
         program.save()
+        set_priority_sectors(program, self.priority_sectors(new_sector_codes or {}))
+        self.add_stages(program)
+        self.add_checklist(program)
+        return program
+
+    @staticmethod
+    def create_authority(new_authority):
+        """The proposed authority (name_zh, level, region) created, or None if not given."""
+        if not new_authority:
+            return None
+        authority = Authority(**new_authority)
+        authority.full_clean()
+        authority.save()
+        return authority
+
+    def program_fields(self):
+        """The Program fields this notice states, each with its clause; the others are left
+        out (a new program takes the model's defaults, a next edition keeps the last one's)."""
+        values = {
+            "short_name_zh": self.short_name,
+            "opens_on": self.opens_on,
+            "deadline": self.deadline,
+            "max_co_builders": self.max_co_builders,
+            "preferred_partnership": self.preferred_partnership,
+            "sector_policy": self.sector_policy,
+            "benefits_zh": self.benefits,
+        }
+        clauses = {
+            "deadline_clause": self.deadline or self.rolling,
+            "co_builder_clause": self.max_co_builders,
+            "partnership_clause": self.preferred_partnership,
+            "sector_clause": self.sectors,
+        }
+        fields = {name: found.value for name, found in values.items() if found}
+        fields.update({name: found.source for name, found in clauses.items() if found})
+        return fields
+
+    def priority_sectors(self, new_sector_codes):
+        """The notice's sectors in its order: the taxonomy's, and the proposed ones the
+        administrator gave a code (created here); proposed sectors without a code are left
+        out."""
         sectors = []
         for match in self.sectors.value if self.sectors else []:
             if match.sector is not None:
@@ -169,23 +227,21 @@ class Draft:
                 sector.full_clean()
                 sector.save()
                 sectors.append(sector)
-        set_priority_sectors(program, sectors)
+        return sectors
+
+    def add_stages(self, program):
         Milestone.objects.bulk_create(
             Milestone(program=program, title_zh=s.value.title[:200], due_on=s.value.due_on,
                       audience=s.value.audience)
             for s in self.stages
         )
+
+    def add_checklist(self, program, *, skip_titles=(), after=0):
+        """The notice's materials and attestations as checklist items, numbered from
+        `after` + 1, leaving out those titled as one of `skip_titles`."""
+        entries = [e for e in self.checklist if e.value.title[:300] not in set(skip_titles)]
         ChecklistItem.objects.bulk_create(
             ChecklistItem(program=program, position=i, title_zh=e.value.title[:300],
                           kind=e.value.kind, joint_only=e.value.joint_only, citation=e.source)
-            for i, e in enumerate(self.checklist, start=1)
+            for i, e in enumerate(entries, start=after + 1)
         )
-        return program
-
-
-def _value(found, default=None):
-    return found.value if found else default
-
-
-def _source(found):
-    return found.source if found else ""

@@ -1,5 +1,7 @@
 """Reads of programs: the public list, one program's page and the self-check's candidates."""
 
+import re
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
@@ -51,3 +53,26 @@ def self_check_candidates(now=None):
         .prefetch_related(*prefetch_for_rules(ticks=False))
     )
     return [program for program in programs if program.takes_applications(now)]
+
+
+YEAR_IN_TITLE = re.compile(r"\d{4}\s*年度?")
+
+
+def last_edition_of(title_zh, year):
+    """The latest program of an earlier year with this title but for its years ("2024年…认定"
+    for "2025年…认定"), with what the edition comparison reads; None if there is none."""
+    key = YEAR_IN_TITLE.sub("", title_zh)
+    longest = max(YEAR_IN_TITLE.split(title_zh), key=len)
+    if not key or not longest:
+        return None
+    candidates = (
+        Program.objects.filter(year__lt=year, title_zh__contains=longest)
+        .select_related("authority")
+        .prefetch_related(
+            Prefetch("program_sectors", queryset=ProgramSector.objects.select_related("sector")),
+            "checklist_items",
+            "milestones",
+        )
+        .order_by("-year", "-pk")
+    )
+    return next((p for p in candidates if YEAR_IN_TITLE.sub("", p.title_zh) == key), None)

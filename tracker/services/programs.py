@@ -50,6 +50,34 @@ def clone_as_next_edition(program):
     return clone
 
 
+@transaction.atomic
+def next_edition_from_notice(*, program, draft, title_zh, year, slug, source_publication,
+                             authority=None, new_authority=None, new_sector_codes=None):
+    """Next year's edition of `program` from its new notice (a tracker.notices Draft).
+
+    It starts as the clone of the last edition (rules, regions, sectors, checklist), then takes
+    every field the notice states; what the notice does not state stays as last year's. The
+    notice's stages are added, and its checklist entries the last edition did not have.
+    `authority`, `new_authority` and `new_sector_codes` are as for Draft.save_as_program; with
+    neither authority given the last edition's stays.
+    """
+    edition = clone_as_next_edition(program)
+    for name, value in draft.program_fields().items():
+        setattr(edition, name, value)
+    edition.authority = authority or draft.create_authority(new_authority) or program.authority
+    edition.title_zh, edition.year, edition.slug = title_zh, year, slug
+    edition.source_publication = source_publication
+    edition.full_clean()
+    edition.save()
+    if draft.sectors:
+        set_priority_sectors(edition, draft.priority_sectors(new_sector_codes or {}))
+    draft.add_stages(edition)
+    items = list(edition.checklist_items.values_list("title_zh", "position"))
+    draft.add_checklist(edition, skip_titles=[title for title, _position in items],
+                        after=max((position for _title, position in items), default=0))
+    return edition
+
+
 def _next_edition_slug(program):
     base = program.slug.replace(str(program.year), str(program.year + 1))
     if base == program.slug:
