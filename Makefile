@@ -24,7 +24,7 @@ install: $(STAMP)
 run: $(STAMP) $(MO)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py sync_schedules
-	$(PY) manage.py load_seeds
+	$(PY) manage.py load_seeds --demo
 	$(PY) manage.py create_local_accounts
 	$(PY) manage.py runlocal
 

@@ -45,9 +45,22 @@ def test_it_writes_to_a_chinese_reader_with_chinese_dates_and_titles(reminder):
     assert message.subject.startswith("[中试基地] 申报材料截止")
     assert "2025年4月20日" in message.subject
     assert "2025年广西科技成果转化中试研究基地认定" in message.body
-    assert "2025年4月20日" in message.body and "Asia/Shanghai" in message.body
+    assert "截止时间：2025年4月20日 24时前（北京时间）" in message.body
+    assert "Asia/Shanghai" not in message.body
     html = message.alternatives[0][0]
     assert "2025年4月20日" in html and html.startswith("<!DOCTYPE html>")
+
+
+def test_it_greets_the_organization_and_links_to_its_checklist_and_contacts(reminder, settings):
+    settings.SITE_OPERATOR, settings.SITE_CONTACT = "柳州市科技服务中心", "help@example.org"
+    message = render(reminder)
+    checklist = f"{settings.SITE_URL}/my/applications/{reminder.application_id}/"
+    assert message.body.startswith("柳钢集团，您好：")
+    assert f"在网站上打开申报清单：{checklist}" in message.body
+    assert "有关项目的问题：柳州市科技局" in message.body
+    assert "有关本网站的问题：柳州市科技服务中心，help@example.org" in message.body
+    html = message.alternatives[0][0]
+    assert "<p>柳钢集团，您好：</p>" in html and f'<a href="{checklist}">' in html
 
 
 def test_it_writes_to_an_english_reader_in_english(reminder):
@@ -55,7 +68,7 @@ def test_it_writes_to_an_english_reader_in_english(reminder):
     reminder.contact.refresh_from_db()
     message = render(reminder)
     assert message.subject == "[Pilot base] Application materials due: 7 days left (April 20, 2025)"
-    assert "April 20, 2025, end of day (Asia/Shanghai time)" in message.body
+    assert "April 20, 2025, end of day (Beijing time)" in message.body
     assert "Days left: 7" in message.body
     assert "Certification application materials" in message.body
 

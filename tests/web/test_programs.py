@@ -10,10 +10,6 @@ def slugs(response):
     return [row["program"].slug for row in response.context["rows"]]
 
 
-def test_the_root_redirects_to_the_program_list(english_client, db):
-    assert english_client.get("/").url == "/programs/"
-
-
 def test_it_lists_open_programs_with_days_left(english_client, seeded, call_open):
     response = english_client.get("/programs/")
 

@@ -62,7 +62,7 @@ def test_six_partners_show_the_fix(english_client, seeded, call_open):
 
     [verdict] = verdicts(response)
     assert verdict.summary == "not_eligible"
-    assert "Remove 1 of them." in response.content.decode()
+    assert "Reduce the co-building units by 1." in response.content.decode()
 
 
 def test_empty_answers_are_incomplete_never_a_failure(english_client, seeded, call_open):

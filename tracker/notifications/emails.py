@@ -2,11 +2,11 @@
 
 Everything is rendered in the reader's language; dates are the program's local dates.
 
-`ReminderMails` writes the mails of one claimed batch. Readers of the same milestone and lead
-who read the same language and still lack the same checklist items get the same mail but for
-their address and unsubscribe token, so each such group is rendered once, with TOKEN where the
-token goes. The templates are given nothing of the reader, so one reader's link, address or
-checklist cannot end up in another reader's mail.
+`ReminderMails` writes the mails of one claimed batch. Readers of the same application,
+milestone and lead who read the same language get the same mail but for their address and
+unsubscribe token (the greeting names their organization, the link opens its checklist), so
+each such group is rendered once, with TOKEN where the token goes. The templates are given nothing of the reader,
+so one reader's link or address cannot end up in another reader's mail.
 """
 
 import datetime
@@ -34,6 +34,7 @@ from tracker.models import (
 )
 from tracker.notifications import calendars
 from tracker.notifications.tokens import unsubscribe_token
+from tracker.site import operator
 
 TEMPLATES = "tracker/emails/reminder"
 SUBJECT_TITLE_LIMIT = 80
@@ -204,7 +205,10 @@ class ReminderMails:
         language = reminder.reader.language
         items = self._open_items.get(reminder.application_id, ())
         previous_due_on = self._previous_due_on.get(reminder.pk)
-        key = (reminder.milestone_id, reminder.lead_days, language, items, previous_due_on)
+        key = (
+            reminder.application_id, reminder.milestone_id, reminder.lead_days, language, items,
+            previous_due_on,
+        )
         if key not in self._groups:
             self._groups[key] = self._render(reminder, language, items, previous_due_on)
         return self._groups[key]
@@ -218,15 +222,24 @@ class ReminderMails:
     def _render(self, reminder, language, items, previous_due_on):
         milestone = reminder.milestone
         program = milestone.program
+        application = reminder.application
         with translation.override(language):
             ctx = {
+                # A subscriber follows the program without an application: no organization to
+                # greet, no checklist to open.
+                "organization": application.organization if application else None,
+                "checklist_url": (
+                    settings.SITE_URL + reverse("tracker:application", args=[application.pk])
+                    if application else ""
+                ),
+                "program_url": settings.SITE_URL + reverse("tracker:program", args=[program.slug]),
+                "operator": operator(),
                 "is_change_notice": reminder.is_change_notice,
                 "program": program,
                 "program_title": header_text(program.title),
                 "program_name": header_text(program.short_name),
                 "milestone": milestone,
                 "days_left": (milestone.due_on - program.local_today()).days,
-                "timezone_name": program.timezone,
                 "previous_due_on": previous_due_on,
                 "open_items": items,
                 "unsubscribe_url": self._url,

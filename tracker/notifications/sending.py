@@ -31,7 +31,7 @@ from tracker.notifications.planning import plan
 logger = logging.getLogger(__name__)
 
 CLAIM_ORDER = ["next_attempt_at", "id"]
-SENDING_RELATED = ["contact", "subscription", "application"]
+SENDING_RELATED = ["contact", "subscription", "application__organization"]
 # Prefetched rather than joined so that a batch holds one instance of each milestone, program
 # and checklist: a channel renders once per milestone, not once per row. Who prepares each item
 # by when comes with the claim too, so that the mails name them without a query per reader.

@@ -32,6 +32,24 @@ def listed_programs(*, status="", sector=None, authority=None, now=None):
     return listed
 
 
+LANDING_LIMIT = 5
+
+
+def landing_programs(*, now=None):
+    """The home page's lists: the real programs taking applications that close first, and the
+    example catalog's apart (a newcomer must never take an example for a real call)."""
+    taking = (
+        Program.objects.published()
+        .taking_applications(now)
+        .select_related("authority")
+        .order_by("deadline", "slug")
+    )
+    return {
+        "closing_first": list(taking.real()[:LANDING_LIMIT]),
+        "examples": list(taking.filter(is_demo=True)[:LANDING_LIMIT]),
+    }
+
+
 def program_for(user, slug):
     """A program's page: published ones for everybody, drafts for staff too; 404 otherwise."""
     visible = Program.objects.all() if user.is_staff else Program.objects.published()
