@@ -5,8 +5,8 @@ Everything is rendered in the reader's language; dates are the program's local d
 `ReminderMails` writes the mails of one claimed batch. Readers of the same application,
 milestone and lead who read the same language get the same mail but for their address and
 unsubscribe token (the greeting names their organization, the link opens its checklist), so
-each such group is rendered once, with TOKEN where the token goes. The templates are given nothing of the reader,
-so one reader's link or address cannot end up in another reader's mail.
+each such group is rendered once, with TOKEN where the token goes. The templates are given
+nothing of the reader, so one reader's link or address cannot end up in another reader's mail.
 """
 
 import datetime
