@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: install run test lint bench messages messages-check
 
 # Compiled catalogues are build output: made from the committed .po files.
-MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 %.mo: %.po
 	msgfmt --check -o $@ $<
 

@@ -36,7 +36,9 @@ SITE_CONTACT = env.str("SITE_CONTACT", default="")
 SITE_ICP_NUMBER = env.str("SITE_ICP_NUMBER", default="")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin and django-axes, each with a config of ours (tracker/apps.py): the
+    # admin lists the app's own group first; axes gets a translatable group name.
+    "tracker.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,7 +47,7 @@ INSTALLED_APPS = [
     # Its widget templates, for FORM_RENDERER below.
     "django.forms",
     "django_q",
-    "axes",
+    "tracker.apps.LoginThrottlingConfig",
     "allauth",
     "allauth.account",
     "import_export",

@@ -206,3 +206,30 @@ def test_a_file_in_no_accepted_encoding_is_refused_with_a_message(admin_client, 
     ]
     assert "confirm_form" not in response.context
     assert not Sector.objects.filter(code="x").exists()
+
+
+def test_the_import_page_offers_a_template_that_imports_once_filled_in(admin_client, db):
+    page = admin_client.get(reverse("admin:tracker_sector_import")).content.decode()
+    url = reverse("admin:tracker_sector_import_template")
+    assert f'href="{url}"' in page
+    # The fields by their names for people, not the column names.
+    assert "<code>Code, Name (Chinese), Name (English)</code>" in page
+    response = admin_client.get(url)
+    assert response["Content-Disposition"] == 'attachment; filename="sector-import-template.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    data, guide = book.worksheets
+    assert [cell.value for cell in data[1]] == ["code", "name_zh", "name_en"]
+    assert [row[1] for row in guide.iter_rows(min_row=2, values_only=True)] == [
+        "Code", "Name (Chinese)", "Name (English)"
+    ]
+    data.append(["hydrogen", "氢能", "Hydrogen"])
+    filled = io.BytesIO()
+    book.save(filled)
+    previewed = preview(admin_client, "sector", filled.getvalue(), "sectors.xlsx", XLSX)
+    confirm(admin_client, "sector", previewed)
+    assert Sector.objects.get(code="hydrogen").name_zh == "氢能"
+
+
+def test_the_export_page_names_the_fields_for_people(admin_client, db):
+    page = admin_client.get(reverse("admin:tracker_program_export")).content.decode()
+    assert "Maximum co-building units" in page and "Max Co Builders" not in page
