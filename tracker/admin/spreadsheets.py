@@ -27,11 +27,10 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
     export_form_class = LabelledExportForm
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
         template = path(
             "import/template.xlsx",
             self.admin_site.admin_view(self.import_template_view),
-            name="%s_%s_import_template" % info,
+            name=f"{self.opts.app_label}_{self.opts.model_name}_import_template",
         )
         return [template, *super().get_urls()]
 
@@ -40,7 +39,9 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         [resource_class] = self.get_import_resource_classes(request)
-        response = HttpResponse(resource_class().import_template(), content_type=XLSX().get_content_type())
+        response = HttpResponse(
+            resource_class().import_template(), content_type=XLSX().get_content_type()
+        )
         name = f"{self.opts.model_name}-import-template.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
