@@ -31,7 +31,7 @@ from tracker.models.programs import (
     ProgramSector,
     default_reminder_days,
 )
-from tracker.models.timezones import local_date, validate_timezone_name
+from tracker.models.timezones import ZoneTime, local_date, validate_timezone_name
 from tracker.models.translated import localized
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "Reminder",
     "Sector",
     "Subscription",
+    "ZoneTime",
     "checklist_progress",
     "default_reminder_days",
     "item_done",

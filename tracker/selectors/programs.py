@@ -8,7 +8,7 @@ from tracker.models import Program, ProgramSector
 
 # What a self-check result card shows besides what the rules read: hundreds of programs are
 # ranked, so the rest of each row (long texts, timestamps, reminder settings) is not loaded.
-CARD_FIELDS = ["title_zh", "title_en", "authority__name_zh", "authority__name_en"]
+CARD_FIELDS = ["title_zh", "title_en", "is_demo", "authority__name_zh", "authority__name_en"]
 
 
 def listed_programs(*, status="", sector=None, authority=None, now=None):
