@@ -44,10 +44,10 @@ def messages_of(response):
     return [(m.level, str(m)) for m in response.context["messages"]]
 
 
-def export(admin_client, fmt):
+def export(admin_client, fmt, query=""):
     """The admin's export form posted with every program column ticked."""
     columns = {f"programresource_{name}": "on" for name in ProgramResource().get_export_order()}
-    url = reverse("admin:tracker_program_export")
+    url = reverse("admin:tracker_program_export") + query
     response = admin_client.post(url, {"format": fmt, "resource": "0", **columns})
     assert response.status_code == 200
     return response
@@ -233,3 +233,15 @@ def test_the_import_page_offers_a_template_that_imports_once_filled_in(admin_cli
 def test_the_export_page_names_the_fields_for_people(admin_client, db):
     page = admin_client.get(reverse("admin:tracker_program_export")).content.decode()
     assert "Maximum co-building units" in page and "Max Co Builders" not in page
+
+
+def test_the_example_catalog_is_exported_only_when_asked_for(admin_client, demo_catalog):
+    def slugs(query=""):
+        content = export(admin_client, CSV, query).content.decode()
+        return sorted(row["slug"] for row in tablib.Dataset().load(content, format="csv").dict)
+
+    assert slugs() == ["guangxi-pilot-base-2025"]
+    assert slugs("?is_demo__exact=1") == [
+        "demo-innovation-voucher", "demo-joint-research", "demo-new-rd-institution",
+        "demo-rd-subsidy",
+    ]
