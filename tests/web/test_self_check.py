@@ -152,7 +152,8 @@ def test_priority_reads_as_a_line_under_the_verdict_not_a_second_badge(client, s
     summary = summary[: summary.index('<ul class="findings">')]
     assert '<span class="badge not_eligible">不符合申报条件</span>' in summary
     assert "badge preferred" not in summary
-    assert '<p class="meta priority">若不符合的条件得到解决，另有2项优先支持条件可计入。</p>' in summary
+    line = "若不符合的条件得到解决，另有2项优先支持条件可计入。"
+    assert f'<p class="meta priority">{line}</p>' in summary
 
 
 def test_the_form_lands_on_its_results(client, seeded, call_open):
