@@ -18,7 +18,7 @@ def test_a_member_turns_reminders_on_from_the_dashboard(firm_user, live_server, 
         page.fill("#id_login", "liugang@example.com")
         page.fill("#id_password", "pw")
         page.locator("form.stacked button[type=submit]").click()
-        page.wait_for_url("**/programs/")
+        page.wait_for_url(f"{site}/")  # the home page, LOGIN_REDIRECT_URL
         page.goto(f"{site}/my/")
         page.locator("a[href='/my/reminders/']").click()
         page.wait_for_url("**/my/reminders/")
