@@ -10,6 +10,7 @@ import time_machine
 from django.core.mail import BadHeaderError
 from django.core.mail.message import sanitize_address
 from django.test.signals import template_rendered
+from django.utils.html import escape
 
 from tracker.models import (
     Application,
@@ -335,3 +336,49 @@ def test_a_batch_reads_the_owners_and_dates_with_its_claim(
         mails = emails.ReminderMails(claimed)
         messages = [mails.message(reminder) for reminder in claimed]
     assert all("owner@example.com" in message.body for message in messages)
+
+
+@pytest.fixture
+def two_firms_alike(pilot_base):
+    """东风柳汽 and a second firm, each applying alone with nothing ticked: the same mail but
+    for the greeting and the checklist link. The second's name needs escaping in HTML."""
+    firms = [
+        Organization.objects.get(name_zh="东风柳汽"),
+        Organization.objects.create(name_zh="柳州A&B<科技>有限公司", kind="enterprise"),
+    ]
+    Contact.objects.create(organization=firms[1], email="ab@example.com")
+    for firm in firms:
+        Application.objects.create(
+            organization=firm, program=pilot_base, status=Application.Status.PREPARING
+        )
+    Application.objects.filter(organization__name_zh="柳钢集团").delete()
+    Contact.objects.filter(organization=firms[0]).update(language="zh-hans")
+    with time_machine.travel(NOW, tick=False):
+        planning.plan()
+    due = Reminder.objects.select_related(*sending.SENDING_RELATED)
+    return list(due.prefetch_related(*sending.SENDING_PREFETCH).order_by("pk"))
+
+
+def test_firms_share_a_rendering_yet_each_mail_greets_its_own_and_links_its_checklist(
+    two_firms_alike, settings
+):
+    mails = emails.ReminderMails(two_firms_alike)
+    messages, names = rendered_templates(mails, two_firms_alike)
+    assert len(messages) == 2 and len(names) == 3  # one group: subject, text, HTML
+    for message, reminder in zip(messages, two_firms_alike, strict=True):
+        name = reminder.application.organization.name_zh
+        checklist = f"{settings.SITE_URL}/my/applications/{reminder.application_id}/"
+        assert message.body.startswith(f"{name}，您好：")
+        assert f"在网站上打开申报清单：{checklist}" in message.body
+        html = message.alternatives[0][0]
+        assert f"<p>{escape(name)}，您好：</p>" in html and f'<a href="{checklist}">' in html
+        for placeholder in emails.PLACEHOLDERS:
+            assert placeholder not in message.body and placeholder not in html
+    with time_machine.travel(NOW, tick=False):
+        spliced = [mails.sendmail_args(reminder) for reminder in two_firms_alike]
+    # 东风柳汽 goes out as spliced bytes; a name that HTML must escape takes Django's path.
+    assert spliced[1] is None
+    parsed = email.message_from_bytes(spliced[0][2], policy=email.policy.default)
+    text, html = (part.get_content() for part in leaves(parsed)[:2])
+    assert text.startswith("东风柳汽，您好：") and "<p>东风柳汽，您好：</p>" in html
+    assert f"/my/applications/{two_firms_alike[0].application_id}/" in text
