@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: install run test test-integration lint bench messages messages-check
 
 # Compiled catalogues are build output: made from the committed .po files.
-MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 %.mo: %.po
 	msgfmt --check -o $@ $<
 
@@ -24,7 +24,7 @@ install: $(STAMP)
 run: $(STAMP) $(MO)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py sync_schedules
-	$(PY) manage.py load_seeds
+	$(PY) manage.py load_seeds --demo
 	$(PY) manage.py create_local_accounts
 	$(PY) manage.py runlocal
 

@@ -28,9 +28,17 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Who runs the site, in every page's footer and every reminder mail (tracker/site.py): the
+# operating organization (主办单位), how to reach it (an email address or phone number), and
+# the ICP filing number (ICP备案号) a site served in mainland China must show.
+SITE_OPERATOR = env.str("SITE_OPERATOR", default="")
+SITE_CONTACT = env.str("SITE_CONTACT", default="")
+SITE_ICP_NUMBER = env.str("SITE_ICP_NUMBER", default="")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin and django-axes, each with a config of ours (tracker/apps.py): the
+    # admin lists the app's own group first; axes gets a translatable group name.
+    "tracker.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -39,7 +47,7 @@ INSTALLED_APPS = [
     # Its widget templates, for FORM_RENDERER below.
     "django.forms",
     "django_q",
-    "axes",
+    "tracker.apps.LoginThrottlingConfig",
     "allauth",
     "allauth.account",
     "import_export",
@@ -81,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "tracker.site.context",
             ],
         },
     },

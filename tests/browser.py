@@ -76,7 +76,7 @@ def log_in(page, site, email="liugang@example.com", password="pw"):
     page.fill("#id_login", email)
     page.fill("#id_password", password)
     page.locator("form.stacked button[type=submit]").click()
-    page.wait_for_url("**/programs/")
+    page.wait_for_url(f"{site}/")  # the home page, LOGIN_REDIRECT_URL
 
 
 def log_in_to_the_admin(page, site):

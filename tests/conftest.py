@@ -60,6 +60,12 @@ def seeded(db):
 
 
 @pytest.fixture
+def demo_catalog(seeded):
+    """The example programs of `load_seeds --demo` (`make run`), dated from today."""
+    seeds.load(sorted((settings.BASE_DIR / "seeds" / seeds.DEMO_DIRECTORY).glob("*.yaml")))
+
+
+@pytest.fixture
 def pilot_base(seeded):
     return Program.objects.get(slug="guangxi-pilot-base-2025")
 

@@ -1,5 +1,8 @@
-"""System checks for the settings that silently break reminders (docs/operations.md says why
+"""System checks for the settings and build steps that fail silently: reminders that reach
+nobody, and a site that speaks English under its 简体中文 switch (docs/operations.md says why
 each matters)."""
+
+from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
@@ -77,4 +80,29 @@ def check_task_queue(app_configs, **kwargs):
             "outbox, the queue would retry at once and without limit.",
             id="tracker.W004",
         ))
+    return problems
+
+
+@register()
+def check_translations(app_configs, **kwargs):
+    """Every catalogue in LOCALE_PATHS compiled, and not older than its source. `.mo` files are
+    build output (not committed): a setup that skips `make` or `compilemessages` serves English
+    to a reader who chose Chinese, with no error anywhere, and a stale one serves the strings
+    added since in English."""
+    problems = []
+    for directory in settings.LOCALE_PATHS:
+        for po in sorted(Path(directory).glob("*/LC_MESSAGES/*.po")):
+            mo = po.with_suffix(".mo")
+            if not mo.exists():
+                message = f"{mo} is missing: the site speaks English instead of this language."
+            elif mo.stat().st_mtime < po.stat().st_mtime:
+                message = f"{mo} is older than {po.name}: the newer translations are not served."
+            else:
+                continue
+            problems.append(Error(
+                message,
+                hint="Compile the translations: `make` the .mo files or run "
+                "`python manage.py compilemessages` (needs GNU gettext's msgfmt).",
+                id="tracker.E003",
+            ))
     return problems

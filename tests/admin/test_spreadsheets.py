@@ -44,10 +44,10 @@ def messages_of(response):
     return [(m.level, str(m)) for m in response.context["messages"]]
 
 
-def export(admin_client, fmt):
+def export(admin_client, fmt, query=""):
     """The admin's export form posted with every program column ticked."""
     columns = {f"programresource_{name}": "on" for name in ProgramResource().get_export_order()}
-    url = reverse("admin:tracker_program_export")
+    url = reverse("admin:tracker_program_export") + query
     response = admin_client.post(url, {"format": fmt, "resource": "0", **columns})
     assert response.status_code == 200
     return response
@@ -206,3 +206,42 @@ def test_a_file_in_no_accepted_encoding_is_refused_with_a_message(admin_client, 
     ]
     assert "confirm_form" not in response.context
     assert not Sector.objects.filter(code="x").exists()
+
+
+def test_the_import_page_offers_a_template_that_imports_once_filled_in(admin_client, db):
+    page = admin_client.get(reverse("admin:tracker_sector_import")).content.decode()
+    url = reverse("admin:tracker_sector_import_template")
+    assert f'href="{url}"' in page
+    # The fields by their names for people, not the column names.
+    assert "<code>Code, Name (Chinese), Name (English)</code>" in page
+    response = admin_client.get(url)
+    assert response["Content-Disposition"] == 'attachment; filename="sector-import-template.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    data, guide = book.worksheets
+    assert [cell.value for cell in data[1]] == ["code", "name_zh", "name_en"]
+    assert [row[1] for row in guide.iter_rows(min_row=2, values_only=True)] == [
+        "Code", "Name (Chinese)", "Name (English)"
+    ]
+    data.append(["hydrogen", "氢能", "Hydrogen"])
+    filled = io.BytesIO()
+    book.save(filled)
+    previewed = preview(admin_client, "sector", filled.getvalue(), "sectors.xlsx", XLSX)
+    confirm(admin_client, "sector", previewed)
+    assert Sector.objects.get(code="hydrogen").name_zh == "氢能"
+
+
+def test_the_export_page_names_the_fields_for_people(admin_client, db):
+    page = admin_client.get(reverse("admin:tracker_program_export")).content.decode()
+    assert "Maximum co-building units" in page and "Max Co Builders" not in page
+
+
+def test_the_example_catalog_is_exported_only_when_asked_for(admin_client, demo_catalog):
+    def slugs(query=""):
+        content = export(admin_client, CSV, query).content.decode()
+        return sorted(row["slug"] for row in tablib.Dataset().load(content, format="csv").dict)
+
+    assert slugs() == ["guangxi-pilot-base-2025"]
+    assert slugs("?is_demo__exact=1") == [
+        "demo-innovation-voucher", "demo-joint-research", "demo-new-rd-institution",
+        "demo-rd-subsidy",
+    ]

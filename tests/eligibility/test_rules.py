@@ -155,7 +155,7 @@ def test_six_co_builders_are_not_eligible_and_the_fix_says_remove_one(
     assert verdict.summary == Summary.NOT_ELIGIBLE
     assert limit.outcome == Outcome.FAIL
     assert str(limit.reason) == "6 co-building units, at most 5 allowed."
-    assert str(limit.fix) == "Remove 1 of them."
+    assert str(limit.fix) == "Reduce the co-building units by 1."
     assert limit.citation == "每家中试基地联合共建单位不超过5个。"
 
 

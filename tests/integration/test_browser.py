@@ -94,7 +94,9 @@ def visit_the_site_and_the_admin(browser, site, program_pk, unsubscribe):
         page.wait_for_load_state()
     page.context.clear_cookies()
     page.goto(f"{site}{unsubscribe}")
-    assert page.locator("body").evaluate("e => getComputedStyle(e).maxWidth") != "none"
+    # In the site's layout: its header, and the message in a card of readable width.
+    assert page.locator("header.site").evaluate("e => getComputedStyle(e).display") == "flex"
+    assert page.locator("section.card").evaluate("e => getComputedStyle(e).maxWidth") != "none"
     page.screenshot(path=ARTIFACTS / "csp-unsubscribe.png", full_page=True)
 
     log_in_to_the_admin(page, site)

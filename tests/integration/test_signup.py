@@ -33,7 +33,7 @@ def verify_log_in_and_register(page, site, link):
     page.fill("#id_login", EMAIL)
     page.fill("#id_password", PASSWORD)
     page.locator("form.stacked button[type=submit]").click()
-    page.wait_for_url("**/programs/")  # "/" after the login, which shows the programs
+    page.wait_for_url(f"{site}/")  # the home page, LOGIN_REDIRECT_URL
     page.goto(f"{site}/my/organizations/new/")
     shot(page, "organization-new")
     page.fill("#id_name_zh", "柳州新材料中试有限公司")

@@ -2,6 +2,7 @@ import datetime
 import time
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
@@ -283,3 +284,42 @@ def test_regions_in_a_yaml_file_are_refused_the_divisions_have_one_home(tmp_path
     with pytest.raises(seeds.SeedError) as info:
         seeds.load([bad])
     assert "regions" in str(info.value)
+
+
+# --- The example catalog (`load_seeds --demo`) -------------------------------------------------
+def test_the_demo_option_loads_example_programs_dated_from_today(db):
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 1, tzinfo=datetime.UTC), tick=False):
+        call_command("load_seeds", "--demo")
+        statuses = {p.slug: p.status_on() for p in Program.objects.filter(is_demo=True)}
+        rd = Program.objects.get(slug="demo-rd-subsidy")
+    assert statuses == {
+        "demo-rd-subsidy": Program.Status.OPEN,
+        "demo-joint-research": Program.Status.CLOSING,
+        "demo-innovation-voucher": Program.Status.OPEN,
+        "demo-new-rd-institution": Program.Status.UPCOMING,
+    }
+    # Beijing's date (already the 3rd at 09:00), 30 days back and 45 ahead.
+    assert (rd.opens_on, rd.deadline) == (datetime.date(2026, 11, 3), datetime.date(2027, 1, 17))
+    assert all(p.title_zh.startswith("【示例】") for p in Program.objects.filter(is_demo=True))
+    real = Program.objects.get(slug="guangxi-pilot-base-2025")
+    assert not real.is_demo
+    assert (real.opens_on, real.deadline) == (
+        datetime.date(2025, 3, 27), datetime.date(2025, 4, 20)
+    )
+
+
+def test_without_the_demo_option_no_example_is_loaded(db):
+    call_command("load_seeds")
+    assert not Program.objects.filter(is_demo=True).exists()
+    assert Program.objects.filter(slug="guangxi-pilot-base-2025").exists()
+
+
+@pytest.mark.django_db
+def test_a_relative_date_outside_example_data_is_refused(tmp_path):
+    bad = write(
+        tmp_path, "zz-bad.yaml", BAD_PROGRAM + "    opens_on: today\n    deadline: today+5\n"
+    )
+    with pytest.raises(CommandError) as info:
+        call_command("load_seeds", *all_seed_files(), bad)
+    assert "opens_on" in str(info.value) and "示例数据" in str(info.value)
+    assert Program.objects.count() == 0

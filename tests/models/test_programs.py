@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
-from tracker.models import Milestone, Program
+from tracker.models import Milestone, Program, ZoneTime
 
 D = datetime.date
 
@@ -100,3 +101,19 @@ def test_a_program_has_at_most_one_deadline_milestone(pilot_base):
         Milestone.objects.create(
             program=pilot_base, kind=Milestone.Kind.DEADLINE, title_zh="x", due_on=D(2025, 4, 1)
         )
+
+
+# --- A zone in prose ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("zone", "chinese", "english"),
+    [
+        ("Asia/Shanghai", "北京时间", "Beijing time"),
+        ("Asia/Hong_Kong", "香港时间", "Hong Kong time"),
+        ("Europe/Berlin", "Europe/Berlin时间", "Europe/Berlin time"),
+    ],
+)
+def test_a_zone_reads_as_its_own_name_never_as_asia_shanghai(zone, chinese, english):
+    with translation.override("zh-hans"):
+        assert str(ZoneTime(zone)) == chinese
+    with translation.override("en"):
+        assert str(ZoneTime(zone)) == english

@@ -10,6 +10,7 @@ import time_machine
 from django.core.mail import BadHeaderError
 from django.core.mail.message import sanitize_address
 from django.test.signals import template_rendered
+from django.utils.html import escape
 
 from tracker.models import (
     Application,
@@ -45,9 +46,22 @@ def test_it_writes_to_a_chinese_reader_with_chinese_dates_and_titles(reminder):
     assert message.subject.startswith("[中试基地] 申报材料截止")
     assert "2025年4月20日" in message.subject
     assert "2025年广西科技成果转化中试研究基地认定" in message.body
-    assert "2025年4月20日" in message.body and "Asia/Shanghai" in message.body
+    assert "截止时间：2025年4月20日 24时前（北京时间）" in message.body
+    assert "Asia/Shanghai" not in message.body
     html = message.alternatives[0][0]
     assert "2025年4月20日" in html and html.startswith("<!DOCTYPE html>")
+
+
+def test_it_greets_the_organization_and_links_to_its_checklist_and_contacts(reminder, settings):
+    settings.SITE_OPERATOR, settings.SITE_CONTACT = "柳州市科技服务中心", "help@example.org"
+    message = render(reminder)
+    checklist = f"{settings.SITE_URL}/my/applications/{reminder.application_id}/"
+    assert message.body.startswith("柳钢集团，您好：")
+    assert f"在网站上打开申报清单：{checklist}" in message.body
+    assert "有关项目的问题：柳州市科技局" in message.body
+    assert "有关本网站的问题：柳州市科技服务中心，help@example.org" in message.body
+    html = message.alternatives[0][0]
+    assert "<p>柳钢集团，您好：</p>" in html and f'<a href="{checklist}">' in html
 
 
 def test_it_writes_to_an_english_reader_in_english(reminder):
@@ -55,7 +69,7 @@ def test_it_writes_to_an_english_reader_in_english(reminder):
     reminder.contact.refresh_from_db()
     message = render(reminder)
     assert message.subject == "[Pilot base] Application materials due: 7 days left (April 20, 2025)"
-    assert "April 20, 2025, end of day (Asia/Shanghai time)" in message.body
+    assert "April 20, 2025, end of day (Beijing time)" in message.body
     assert "Days left: 7" in message.body
     assert "Certification application materials" in message.body
 
@@ -322,3 +336,49 @@ def test_a_batch_reads_the_owners_and_dates_with_its_claim(
         mails = emails.ReminderMails(claimed)
         messages = [mails.message(reminder) for reminder in claimed]
     assert all("owner@example.com" in message.body for message in messages)
+
+
+@pytest.fixture
+def two_firms_alike(pilot_base):
+    """东风柳汽 and a second firm, each applying alone with nothing ticked: the same mail but
+    for the greeting and the checklist link. The second's name needs escaping in HTML."""
+    firms = [
+        Organization.objects.get(name_zh="东风柳汽"),
+        Organization.objects.create(name_zh="柳州A&B<科技>有限公司", kind="enterprise"),
+    ]
+    Contact.objects.create(organization=firms[1], email="ab@example.com")
+    for firm in firms:
+        Application.objects.create(
+            organization=firm, program=pilot_base, status=Application.Status.PREPARING
+        )
+    Application.objects.filter(organization__name_zh="柳钢集团").delete()
+    Contact.objects.filter(organization=firms[0]).update(language="zh-hans")
+    with time_machine.travel(NOW, tick=False):
+        planning.plan()
+    due = Reminder.objects.select_related(*sending.SENDING_RELATED)
+    return list(due.prefetch_related(*sending.SENDING_PREFETCH).order_by("pk"))
+
+
+def test_firms_share_a_rendering_yet_each_mail_greets_its_own_and_links_its_checklist(
+    two_firms_alike, settings
+):
+    mails = emails.ReminderMails(two_firms_alike)
+    messages, names = rendered_templates(mails, two_firms_alike)
+    assert len(messages) == 2 and len(names) == 3  # one group: subject, text, HTML
+    for message, reminder in zip(messages, two_firms_alike, strict=True):
+        name = reminder.application.organization.name_zh
+        checklist = f"{settings.SITE_URL}/my/applications/{reminder.application_id}/"
+        assert message.body.startswith(f"{name}，您好：")
+        assert f"在网站上打开申报清单：{checklist}" in message.body
+        html = message.alternatives[0][0]
+        assert f"<p>{escape(name)}，您好：</p>" in html and f'<a href="{checklist}">' in html
+        for placeholder in emails.PLACEHOLDERS:
+            assert placeholder not in message.body and placeholder not in html
+    with time_machine.travel(NOW, tick=False):
+        spliced = [mails.sendmail_args(reminder) for reminder in two_firms_alike]
+    # 东风柳汽 goes out as spliced bytes; a name that HTML must escape takes Django's path.
+    assert spliced[1] is None
+    parsed = email.message_from_bytes(spliced[0][2], policy=email.policy.default)
+    text, html = (part.get_content() for part in leaves(parsed)[:2])
+    assert text.startswith("东风柳汽，您好：") and "<p>东风柳汽，您好：</p>" in html
+    assert f"/my/applications/{two_firms_alike[0].application_id}/" in text

@@ -42,7 +42,7 @@ def test_a_real_smtp_server_receives_both_languages_and_the_link_works_once(
     en = received["liugang-en@example.com"]
     en_text, en_html, en_ics = parts(en)
     assert en["Subject"] == "[Pilot base] Application materials due: 7 days left (April 20, 2025)"
-    assert "April 20, 2025, end of day (Asia/Shanghai time)" in en_text
+    assert "April 20, 2025, end of day (Beijing time)" in en_text
     assert "Days left: 7" in en_text and "Certification application materials" in en_html
     for calendar in (zh_ics, en_ics):
         assert calendar.walk("VEVENT")[0].decoded("dtstart") == datetime.date(2025, 4, 20)

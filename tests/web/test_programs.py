@@ -10,10 +10,6 @@ def slugs(response):
     return [row["program"].slug for row in response.context["rows"]]
 
 
-def test_the_root_redirects_to_the_program_list(english_client, db):
-    assert english_client.get("/").url == "/programs/"
-
-
 def test_it_lists_open_programs_with_days_left(english_client, seeded, call_open):
     response = english_client.get("/programs/")
 
@@ -131,3 +127,25 @@ def test_the_language_switch_turns_the_page_english(client, pilot_base):
     assert "2025 Guangxi Pilot-Scale Research Base" not in before
     assert "2025年广西科技成果转化中试研究基地认定" in before
     assert "2025 Guangxi Pilot-Scale Research Base" in after
+
+
+def test_chinese_labels_end_in_a_full_width_colon(client, seeded):
+    body = client.get("/programs/").content.decode()
+    assert '<label for="id_status">状态：</label>' in body
+    assert "状态:" not in body
+
+
+def test_a_program_in_another_zone_says_which(english_client, pilot_base):
+    Program.objects.filter(pk=pilot_base.pk).update(timezone="Europe/Berlin")
+    body = english_client.get(f"/programs/{pilot_base.slug}/").content.decode()
+    assert "(Europe/Berlin time), that day included" in body
+    assert "Asia/Shanghai" not in body
+
+
+def test_the_source_links_the_notice_and_never_shows_a_repository_path(client, pilot_base):
+    body = client.get(f"/programs/{pilot_base.slug}/").content.decode()
+    assert "柳州日报（2025年4月）" in body and "seeds/sources" not in body
+    Program.objects.filter(pk=pilot_base.pk).update(source_url="https://kjt.example.org/notice")
+    body = client.get(f"/programs/{pilot_base.slug}/").content.decode()
+    link = '<a href="https://kjt.example.org/notice" rel="noopener">柳州日报（2025年4月）</a>'
+    assert link in body

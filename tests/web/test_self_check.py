@@ -62,7 +62,7 @@ def test_six_partners_show_the_fix(english_client, seeded, call_open):
 
     [verdict] = verdicts(response)
     assert verdict.summary == "not_eligible"
-    assert "Remove 1 of them." in response.content.decode()
+    assert "Reduce the co-building units by 1." in response.content.decode()
 
 
 def test_empty_answers_are_incomplete_never_a_failure(english_client, seeded, call_open):
@@ -139,3 +139,24 @@ def test_a_sector_id_too_large_for_the_database_is_a_form_error(english_client, 
     assert response.status_code == 200
     assert "sectors" in response.context["form"].errors
     assert response.context["page"] is None
+
+
+def test_the_fix_names_what_to_reduce_in_chinese(client, seeded, call_open):
+    body = client.get("/check/", liugang_answers(seeded, partner_count=6)).content.decode()
+    assert "处理建议：请减少1家共建单位。" in body
+
+
+def test_priority_reads_as_a_line_under_the_verdict_not_a_second_badge(client, seeded, call_open):
+    body = client.get("/check/", liugang_answers(seeded, partner_count=6)).content.decode()
+    summary = body[body.index('<p class="summary">'):]
+    summary = summary[: summary.index('<ul class="findings">')]
+    assert '<span class="badge not_eligible">不符合申报条件</span>' in summary
+    assert "badge preferred" not in summary
+    line = "若不符合的条件得到解决，另有2项优先支持条件可计入。"
+    assert f'<p class="meta priority">{line}</p>' in summary
+
+
+def test_the_form_lands_on_its_results(client, seeded, call_open):
+    body = client.get("/check/", liugang_answers(seeded)).content.decode()
+    assert '<form method="get" action="#results" class="stacked card">' in body
+    assert '<section id="results" tabindex="-1"' in body

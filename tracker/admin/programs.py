@@ -88,9 +88,12 @@ class ProgramAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
         "deadline_with_days_left",
         "status_label",
         "is_published",
+        "is_demo",
     ]
     list_display_links = ["title_zh"]
-    list_filter = [StatusFilter, "authority", "program_sectors__sector", "year", "is_published"]
+    list_filter = [
+        StatusFilter, "authority", "program_sectors__sector", "year", "is_published", "is_demo"
+    ]
     list_select_related = ["authority"]
     search_fields = [
         "title_zh",
@@ -108,6 +111,12 @@ class ProgramAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
     date_hierarchy = "deadline"
     inlines = [ProgramSectorInline, MilestoneInline, ChecklistItemInline]
     actions = ["clone_as_next_edition"]
+
+    def get_export_queryset(self, request):
+        """Exports hand programs on as facts: the example catalog stays out unless the list
+        was filtered on it ("example data: yes")."""
+        exported = super().get_export_queryset(request)
+        return exported if "is_demo__exact" in request.GET else exported.real()
     readonly_fields = ["cloned_from", "created_at", "updated_at"]
     fieldsets = [
         (
@@ -118,7 +127,7 @@ class ProgramAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
                     ("short_name_zh", "short_name_en"),
                     ("slug", "year"),
                     "authority",
-                    "is_published",
+                    ("is_published", "is_demo"),
                 ]
             },
         ),

@@ -57,9 +57,9 @@ class DeadlineRule(Rule):
                 reason=_("No deadline is known yet."),
             )
         finding["requirement"] = Text(
-            _("Submit the materials by %(date)s (%(tz)s time), that day included."),
+            _("Submit the materials by %(date)s (%(zone)s), that day included."),
             date=Day(program.deadline),
-            tz=program.timezone,
+            zone=program.zone_time,
         )
         if profile.submitted:
             return Finding(
@@ -270,7 +270,7 @@ class CoBuilderRule(Rule):
             unknown=_("The number of co-building units is not given."),
             passed=_("%(count)d co-building units, within the limit of %(limit)d."),
             failed=_("%(count)d co-building units, at most %(limit)d allowed."),
-            fix=_("Remove %(excess)d of them."),
+            fix=_("Reduce the co-building units by %(excess)d."),
         )
 
 

@@ -8,8 +8,15 @@ validation (the deadline/opening constraint, credit codes) and are all or nothin
 
 import json
 
-from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
+import tablib
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+    ValidationError,
+)
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
@@ -95,6 +102,33 @@ class TrackerResource(resources.ModelResource):
         # row rolls back the whole file.
         use_transactions = True
         clean_model_instances = True
+
+    def field_label(self, field):
+        """A column's name for people: the model field's verbose name in the reader's language
+        ("标题（中文）" for title_zh). Files keep the column names, the same in every language, so
+        an export imports anywhere."""
+        model_field = self._field_for(field)
+        return capfirst(str(model_field.verbose_name)) if model_field else field.column_name
+
+    def import_template(self):
+        """An empty workbook to fill in for an import: the column names in the first row of the
+        first sheet (the one an import reads), and on a second what each column holds."""
+        columns = [field.column_name for field in self.get_import_fields()]
+        guide = tablib.Dataset(
+            headers=[str(_("Column")), str(_("Meaning")), str(_("Notes"))], title=str(_("Columns"))
+        )
+        for field in self.get_import_fields():
+            model_field = self._field_for(field)
+            notes = str(model_field.help_text) if model_field else ""
+            guide.append([field.column_name, str(self.field_label(field)), notes])
+        book = tablib.Databook([tablib.Dataset(headers=columns, title=str(_("Data"))), guide])
+        return book.export("xlsx")
+
+    def _field_for(self, field):
+        try:
+            return self._meta.model._meta.get_field(field.attribute or field.column_name)
+        except FieldDoesNotExist:
+            return None
 
     def import_data(self, dataset, **kwargs):
         kwargs.setdefault("rollback_on_validation_errors", True)

@@ -7,10 +7,12 @@ whole load and names the file, the record and the field.
 """
 
 import csv
+import datetime
 import re
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,11 +28,15 @@ from tracker.models import (
     Program,
     Region,
     Sector,
+    local_date,
 )
 from tracker.services.applications import add_co_builder
 from tracker.services.programs import set_priority_sectors
 
 REGIONS_FILE = Path("regions") / "gb2260.csv"
+# The example catalog (`load_seeds --demo`, which `make run` uses): programs marked is_demo,
+# whose dates are relative to the day of loading. Never loaded unless asked for.
+DEMO_DIRECTORY = "demo"
 SECTIONS = ["authorities", "sectors", "programs", "organizations", "applications"]
 
 
@@ -53,10 +59,13 @@ class FieldError(Exception):
         self.field, self.message = field, message
 
 
-def seed_files(directory):
-    """The division codes, then the YAML files."""
+def seed_files(directory, demo=False):
+    """The division codes, then the YAML files, then (with `demo`) the example catalog."""
     regions = Path(directory) / REGIONS_FILE
-    return [regions] * regions.exists() + sorted(Path(directory).glob("*.yaml"))
+    files = [regions] * regions.exists() + sorted(Path(directory).glob("*.yaml"))
+    if demo:
+        files += sorted((Path(directory) / DEMO_DIRECTORY).glob("*.yaml"))
+    return files
 
 
 @transaction.atomic
@@ -268,9 +277,30 @@ PROGRAM_FIELDS = [
 ]
 
 
+RELATIVE_DATE = re.compile(r"today(?:([+-])([0-9]{1,4}))?")
+PROGRAM_DATES = ["opens_on", "deadline", "source_date"]
+
+
+def _relative_dates(record, fields, today):
+    """An example record's dates may be written `today`, `today+30` or `today-5` (days from the
+    day of loading), so the example catalog always holds open, closing and upcoming calls; a real
+    notice's dates are always written out, and a relative one there is an error."""
+    for field in fields:
+        value = record.get(field)
+        match = RELATIVE_DATE.fullmatch(value) if isinstance(value, str) else None
+        if match is None:
+            continue
+        if not today:
+            raise FieldError(field, _("a date relative to today is only allowed in example data."))
+        sign, days = match.groups()
+        record[field] = today + datetime.timedelta(days=int(days or 0) * (-1 if sign == "-" else 1))
+
+
 def _load_program(item):
     relations = ["authority", "priority_sectors", "regions", "checklist", "milestones"]
     _take(item, PROGRAM_FIELDS + relations, required=["slug", "title_zh", "authority"])
+    today = item.get("is_demo") and local_date(item.get("timezone") or settings.TIME_ZONE)
+    _relative_dates(item, PROGRAM_DATES, today)
     authority_name = item.pop("authority")
     sectors = item.pop("priority_sectors", [])
     regions = item.pop("regions", [])
@@ -294,6 +324,7 @@ def _load_program(item):
         _take(
             entry, ["title_zh", "title_en", "due_on", "audience"], required=["title_zh", "due_on"]
         )
+        _relative_dates(entry, ["due_on"], today)
         _upsert(
             Milestone,
             {"program": program, "kind": Milestone.Kind.STAGE, "title_zh": entry.pop("title_zh")},

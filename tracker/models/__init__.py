@@ -31,7 +31,7 @@ from tracker.models.programs import (
     ProgramSector,
     default_reminder_days,
 )
-from tracker.models.timezones import local_date, validate_timezone_name
+from tracker.models.timezones import ZoneTime, local_date, validate_timezone_name
 from tracker.models.translated import localized
 from tracker.models.webhooks import Webhook, validate_webhook_url
 
@@ -60,6 +60,7 @@ __all__ = [
     "Sector",
     "Subscription",
     "Webhook",
+    "ZoneTime",
     "checklist_progress",
     "default_reminder_days",
     "item_done",

@@ -16,7 +16,12 @@ from simple_history.models import HistoricalRecords
 from tracker.models.catalog import Authority, Region, Sector
 from tracker.models.milestones import Milestone
 from tracker.models.organizations import OrganizationKind
-from tracker.models.timezones import local_date, local_dates_anywhere, validate_timezone_name
+from tracker.models.timezones import (
+    ZoneTime,
+    local_date,
+    local_dates_anywhere,
+    validate_timezone_name,
+)
 from tracker.models.translated import localized
 
 CLOSING_SOON_DAYS = 14
@@ -58,6 +63,10 @@ def _status_q(status, today):
 class ProgramQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def real(self):
+        """Programs from real notices, without the example catalog."""
+        return self.filter(is_demo=False)
 
     def with_status(self, statuses, now=None):
         """Programs whose `status_on()` at `now` is one of `statuses`, each judged on its own
@@ -148,6 +157,14 @@ class Program(models.Model):
     )
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Shown to firms and used for reminders.")
+    )
+    # The example catalog of `load_seeds --demo` (dates relative to the day it is loaded), so a
+    # newcomer can try every feature on open programs. Pages mark each such program "示例数据";
+    # anything that hands programs on as facts (exports, feeds for others) uses `real()`.
+    is_demo = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("An example program for trying the site, not a real call for applications."),
     )
 
     priority_sectors = models.ManyToManyField(
@@ -321,6 +338,11 @@ class Program(models.Model):
     @property
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def zone_time(self):
+        """The zone in prose: 北京时间 / Beijing time for Asia/Shanghai (see `ZoneTime`)."""
+        return ZoneTime(self.timezone)
 
     def local_today(self, now=None):
         """Today in the program's time zone (see `local_date`)."""

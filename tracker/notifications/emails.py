@@ -4,9 +4,10 @@ Everything is rendered in the reader's language; dates are the program's local d
 
 `ReminderMails` writes the mails of one claimed batch. Readers of the same milestone and lead
 who read the same language and still lack the same checklist items get the same mail but for
-their address and unsubscribe token, so each such group is rendered once, with TOKEN where the
-token goes. The templates are given nothing of the reader, so one reader's link, address or
-checklist cannot end up in another reader's mail.
+their address, unsubscribe token and organization (named in the greeting, its checklist
+linked), so each such group is rendered once, with placeholders (TOKEN, ORGANIZATION,
+APPLICATION_ID) where those go. The templates are given nothing of the reader, so one reader's
+link, address or organization cannot end up in another reader's mail.
 """
 
 import datetime
@@ -34,6 +35,7 @@ from tracker.models import (
 )
 from tracker.notifications import calendars
 from tracker.notifications.tokens import unsubscribe_token
+from tracker.site import operator
 
 TEMPLATES = "tracker/emails/reminder"
 SUBJECT_TITLE_LIMIT = 80
@@ -41,6 +43,10 @@ SUBJECT_TITLE_LIMIT = 80
 # tokens (URL-safe base64 and colons) it is made of characters that neither reverse(), HTML
 # escaping nor 7bit/8bit MIME changes, so a plain replace() puts the reader's token in.
 TOKEN = "unsubscribe-token-3f9c2e71"
+# Stand in for the reader's organization in the same way: its name in the greeting, and its
+# application's id in the checklist link (a number, as the URL pattern wants one).
+ORGANIZATION = "reminder-organization-7b3e0d52"
+APPLICATION_ID = 918_273_645_546
 
 
 def header_text(value, limit=SUBJECT_TITLE_LIMIT):
@@ -188,18 +194,28 @@ class ReminderMails:
 
     def message(self, reminder, connection=None):
         """`reminder` as a Django message, for any mail backend."""
-        token = unsubscribe_token(reminder.recipient_key)
-        headers = reader_headers(reminder, self._url.replace(TOKEN, token))
-        return self._group(reminder).message(token, [reminder.reader.email], headers, connection)
+        values = self._reader_values(reminder)
+        headers = reader_headers(reminder, self._url.replace(TOKEN, values[TOKEN]))
+        return self._group(reminder).message(values, [reminder.reader.email], headers, connection)
+
+    def _reader_values(self, reminder):
+        """{placeholder: what it stands for in `reminder`'s mail}."""
+        values = {TOKEN: unsubscribe_token(reminder.recipient_key)}
+        if reminder.application_id:
+            with translation.override(reminder.reader.language):
+                values[ORGANIZATION] = str(reminder.application.organization.name)
+            values[str(APPLICATION_ID)] = str(reminder.application_id)
+        return values
 
     def sendmail_args(self, reminder):
         """`reminder` as (from, [to], bytes) for smtplib's sendmail(), or None when its group
         cannot be spliced: the group's message serialised once by Django, the reader's token
         put in and the reader's headers put in front (headers may come in any order)."""
-        shared = self._group(reminder).serialized
-        if shared is None:
+        group = self._group(reminder)
+        values = self._reader_values(reminder)
+        if group.serialized is None or not group.splices(values):
             return None
-        token = unsubscribe_token(reminder.recipient_key)
+        token = values[TOKEN]
         to = envelope_address(reminder.reader.email)
         headers = {
             "To": to,
@@ -211,7 +227,10 @@ class ReminderMails:
         # newlines), so the header lines need no encoding or folding; encode() would refuse
         # anything else.
         head = "".join(f"{name}: {value}\r\n" for name, value in headers.items()).encode("ascii")
-        return self._sender, [to], head + shared.replace(TOKEN.encode(), token.encode())
+        data = group.serialized
+        for placeholder, value in values.items():
+            data = data.replace(placeholder.encode(), value.encode())
+        return self._sender, [to], head + data
 
     @cached_property
     def _sender(self):
@@ -221,7 +240,10 @@ class ReminderMails:
         language = reminder.reader.language
         items = self._open_items.get(reminder.application_id, ())
         previous_due_on = self._previous_due_on.get(reminder.pk)
-        key = (reminder.milestone_id, reminder.lead_days, language, items, previous_due_on)
+        key = (
+            reminder.application_id is None, reminder.milestone_id, reminder.lead_days, language,
+            items, previous_due_on,
+        )
         if key not in self._groups:
             self._groups[key] = self._render(reminder, language, items, previous_due_on)
         return self._groups[key]
@@ -235,10 +257,19 @@ class ReminderMails:
     def _render(self, reminder, language, items, previous_due_on):
         milestone = reminder.milestone
         program = milestone.program
+        tracking = reminder.application_id is not None
         with translation.override(language):
             ctx = {
                 **reminder_context(reminder, items, previous_due_on),
-                "timezone_name": program.timezone,
+                # A subscriber follows the program without an application: no organization to
+                # greet, no checklist to open.
+                "organization_name": ORGANIZATION if tracking else "",
+                "checklist_url": (
+                    settings.SITE_URL + reverse("tracker:application", args=[APPLICATION_ID])
+                    if tracking else ""
+                ),
+                "program_url": settings.SITE_URL + reverse("tracker:program", args=[program.slug]),
+                "operator": operator(),
                 "unsubscribe_url": self._url,
             }
             return _Group(
@@ -250,16 +281,26 @@ class ReminderMails:
             )
 
 
+PLACEHOLDERS = [TOKEN, ORGANIZATION, str(APPLICATION_ID)]
+
+
+def _filled(text, values, escaped=False):
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, escape(value) if escaped else value)
+    return text
+
+
 class _Group:
-    """One rendering, shared by the readers of a group; TOKEN stands for each reader's token."""
+    """One rendering, shared by the readers of a group; the placeholders stand for each
+    reader's token and organization."""
 
     def __init__(self, subject, text, html, attachment):
         self.subject, self.text, self.html, self.attachment = subject, text, html, attachment
 
-    def message(self, token, to=(), headers=None, connection=None):
+    def message(self, values, to=(), headers=None, connection=None):
         message = EmailMultiAlternatives(
             self.subject,
-            self.text.replace(TOKEN, token),
+            _filled(self.text, values),
             to=list(to),
             connection=connection,
             headers={
@@ -268,18 +309,27 @@ class _Group:
                 **(headers or {}),
             },
         )
-        message.attach_alternative(self.html.replace(TOKEN, escape(token)), "text/html")
+        message.attach_alternative(_filled(self.html, values, escaped=True), "text/html")
         message.attach(*self.attachment)
         return message
 
     @cached_property
     def serialized(self):
         """The message without To, Date, Message-ID or the reader's headers, as Django
-        serialises it for SMTP, with TOKEN in it; None unless every part carrying TOKEN went out
-        as written (Django quotes-printable a text with a line over 998 bytes)."""
-        mime = self.message(TOKEN).message()
+        serialises it for SMTP, with the placeholders in it; None unless every part carrying
+        one went out as written (Django quotes-printable a text with a line over 998 bytes)."""
+        mime = self.message({}).message()
         del mime["Date"]
         del mime["Message-ID"]
         data = mime.as_bytes(linesep="\r\n")
-        unchanged = data.count(TOKEN.encode()) == self.text.count(TOKEN) + self.html.count(TOKEN)
+        unchanged = all(
+            data.count(p.encode()) == self.text.count(p) + self.html.count(p) for p in PLACEHOLDERS
+        )
         return data if unchanged and b"quoted-printable" not in data else None
+
+    def splices(self, values):
+        """Whether `values` can go into the serialised bytes as they are: the same in the
+        text and in the HTML (nothing to escape), and, if not ASCII, into parts sent as 8bit."""
+        plain = all(escape(value) == value for value in values.values())
+        ascii_only = all(value.isascii() for value in values.values())
+        return plain and (ascii_only or b"Content-Transfer-Encoding: 7bit" not in self.serialized)

@@ -32,7 +32,7 @@ from tracker.notifications.planning import plan
 logger = logging.getLogger(__name__)
 
 CLAIM_ORDER = ["next_attempt_at", "id"]
-SENDING_RELATED = ["contact", "subscription", "webhook", "application"]
+SENDING_RELATED = ["contact", "subscription", "webhook", "application__organization"]
 # The channel for each kind of reader (Reminder.channel_kind).
 CHANNELS = {"email": EmailChannel, "webhook": WebhookChannel}
 # Prefetched rather than joined so that a batch holds one instance of each milestone, program

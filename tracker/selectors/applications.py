@@ -4,8 +4,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.eligibility import Profile, evaluate, load_rule_lists, prefetch_for_rules
@@ -139,6 +140,26 @@ def item_rows(application, profile, items):
             default_due_on=due,
         )
         for item in items
+    }
+
+
+@dataclass
+class ProgramVersion:
+    """Which edit of the program's record a statement was judged against: its number in the
+    record's history and when it was made."""
+
+    number: int
+    changed_at: datetime.datetime | None
+
+
+def statement(application, now=None):
+    """The printable eligibility statement: the card's verdict and checklist, the version of
+    the program record the rules read, and when it was produced."""
+    history = application.program.history.aggregate(number=Count("pk"), at=Max("history_date"))
+    return {
+        **card(application),
+        "version": ProgramVersion(history["number"], history["at"]),
+        "produced_at": now or timezone.now(),
     }
 
 

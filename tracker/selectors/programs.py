@@ -10,7 +10,7 @@ from tracker.models import Program, ProgramSector
 
 # What a self-check result card shows besides what the rules read: hundreds of programs are
 # ranked, so the rest of each row (long texts, timestamps, reminder settings) is not loaded.
-CARD_FIELDS = ["title_zh", "title_en", "authority__name_zh", "authority__name_en"]
+CARD_FIELDS = ["title_zh", "title_en", "is_demo", "authority__name_zh", "authority__name_en"]
 
 
 def listed_programs(*, status="", sector=None, authority=None, now=None):
@@ -32,6 +32,24 @@ def listed_programs(*, status="", sector=None, authority=None, now=None):
     if status != "all":
         return listed.with_status(status, now)
     return listed
+
+
+LANDING_LIMIT = 5
+
+
+def landing_programs(*, now=None):
+    """The home page's lists: the real programs taking applications that close first, and the
+    example catalog's apart (a newcomer must never take an example for a real call)."""
+    taking = (
+        Program.objects.published()
+        .taking_applications(now)
+        .select_related("authority")
+        .order_by("deadline", "slug")
+    )
+    return {
+        "closing_first": list(taking.real()[:LANDING_LIMIT]),
+        "examples": list(taking.filter(is_demo=True)[:LANDING_LIMIT]),
+    }
 
 
 def program_for(user, slug):

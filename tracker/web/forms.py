@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from tracker import ids
 from tracker.eligibility import Profile
@@ -27,6 +27,11 @@ from tracker.validators import normalize_credit_code
 from tracker.web.widgets import RegionField
 
 MAX_PARTNERS = 50
+
+# Every Django form (ours, allauth's, the admin's) ends its labels with gettext(":"), which
+# Django's own Chinese catalogue leaves an ASCII colon ("状态:"). Our catalogue comes first
+# (LOCALE_PATHS) and holds this msgid with the full-width colon, so labels read "状态：".
+gettext_noop(":")
 
 
 class ProgramFilterForm(forms.Form):

@@ -27,6 +27,11 @@ urlpatterns = [
     path("my/", applications.dashboard, name="dashboard"),
     path("my/applications/<int:pk>/", applications.application_detail, name="application"),
     path(
+        "my/applications/<int:pk>/statement/",
+        applications.application_statement,
+        name="application_statement",
+    ),
+    path(
         "my/applications/<int:pk>/ticks/", applications.application_ticks, name="application_ticks"
     ),
     path(

@@ -9,9 +9,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", help="Seed files (default: seeds/*.yaml).")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Also load the example catalog (seeds/demo/*.yaml), dated relative to today.",
+        )
 
-    def handle(self, *args, paths, **options):
-        files = paths or seeds.seed_files(settings.BASE_DIR / "seeds")
+    def handle(self, *args, paths, demo, **options):
+        files = paths or seeds.seed_files(settings.BASE_DIR / "seeds", demo=demo)
         try:
             counts = seeds.load(files)
         except seeds.SeedError as exc:

@@ -143,14 +143,6 @@ def post(webhook, message, pool=None):
     raise PermanentFailure(problem)
 
 
-def zone_label(zone):
-    """How a message names a program's time zone: 北京时间 / Beijing time for China's, the
-    zone's id for any other."""
-    if zone in ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC"):
-        return translation.gettext("Beijing time")
-    return zone
-
-
 def application_link(application_id):
     return settings.SITE_URL + reverse("tracker:application", args=[application_id])
 
@@ -179,7 +171,7 @@ class ReminderMessages:
         with translation.override(language):
             ctx = {
                 **reminder_context(reminder, items, previous_due_on),
-                "zone": zone_label(reminder.milestone.program.timezone),
+                "zone": reminder.milestone.program.zone_time,
             }
             title = header_text(
                 render_to_string("tracker/emails/reminder-subject.txt", ctx), limit=120

@@ -1,5 +1,6 @@
 """The firm's own pages: the dashboard, one application, and the actions on it."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker.models import Attachment, OrganizationKind
+from tracker.models import Attachment, OrganizationKind, ZoneTime
 from tracker.selectors.applications import (
     application_for,
     application_to_change,
     card,
     dashboard_cards,
+    statement,
 )
 from tracker.selectors.organizations import (
     member_organizations,
@@ -62,6 +64,18 @@ def application_detail(request, pk):
     }
     _place_partner_forms(request, [shown])
     return render(request, "tracker/application.html", ctx)
+
+
+@private_page
+@login_required
+def application_statement(request, pk):
+    """The eligibility statement of one tracked application, laid out for printing (or saving
+    as PDF from the browser's print dialog)."""
+    ctx = {
+        "card": statement(application_for(request.user, pk)),
+        "zone": ZoneTime(settings.TIME_ZONE),
+    }
+    return render(request, "tracker/statement.html", ctx)
 
 
 def _run(request, application, form, action, success):

@@ -11,14 +11,21 @@ from tracker.models import Application, Program
 from tracker.notifications import calendars
 from tracker.selectors import calendars as calendar_selectors
 from tracker.selectors.organizations import trackable_organizations
-from tracker.selectors.programs import listed_programs, program_for
+from tracker.selectors.programs import landing_programs, listed_programs, program_for
 from tracker.services import applications as application_services
 from tracker.web.forms import ProgramFilterForm, TrackForm
 from tracker.web.views.responses import back_to_dashboard, ics_response, tell
 
 
 def index(request):
-    return redirect("tracker:programs")
+    """The home page: what the service is, for whom, who runs it, where to start, and what
+    closes soon."""
+    lists = landing_programs()
+    ctx = {
+        "closing_first": [_program_row(p) for p in lists["closing_first"]],
+        "examples": [_program_row(p) for p in lists["examples"]],
+    }
+    return render(request, "tracker/index.html", ctx)
 
 
 def programs(request):
