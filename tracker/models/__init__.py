@@ -5,6 +5,13 @@ reader's language and falls back to Chinese. Logic about one row lives on its mo
 touch several rows are in `tracker.services`, reads that pages need in `tracker.selectors`.
 """
 
+from tracker.models.alerts import (
+    AlertChannel,
+    AlertDelivery,
+    AlertKind,
+    AlertMessage,
+    AlertPreference,
+)
 from tracker.models.applications import (
     Application,
     Attachment,
@@ -24,7 +31,7 @@ from tracker.models.organizations import (
     OrganizationKind,
     new_calendar_token,
 )
-from tracker.models.outbox import Reminder, Subscription
+from tracker.models.outbox import OutboxRow, Reminder, Subscription
 from tracker.models.programs import (
     CLOSING_SOON_DAYS,
     Program,
@@ -36,6 +43,11 @@ from tracker.models.translated import localized
 
 __all__ = [
     "CLOSING_SOON_DAYS",
+    "AlertChannel",
+    "AlertDelivery",
+    "AlertKind",
+    "AlertMessage",
+    "AlertPreference",
     "Application",
     "Attachment",
     "Authority",
@@ -50,6 +62,7 @@ __all__ = [
     "Milestone",
     "Organization",
     "OrganizationKind",
+    "OutboxRow",
     "Program",
     "ProgramSector",
     "Region",

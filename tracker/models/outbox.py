@@ -53,23 +53,19 @@ class Subscription(models.Model):
         return self.email
 
 
-class ReminderQuerySet(models.QuerySet):
+class OutboxQuerySet(models.QuerySet):
     def due(self, now):
-        return self.filter(status=Reminder.Status.PENDING, next_attempt_at__lte=now)
+        return self.filter(status=OutboxRow.Status.PENDING, next_attempt_at__lte=now)
 
     def stuck(self, now):
-        return self.filter(Reminder.stuck_q(now))
+        return self.filter(OutboxRow.stuck_q(now))
 
 
-class Reminder(models.Model):
-    """The outbox: one email to one reader about one milestone date.
+class OutboxRow(models.Model):
+    """What every outbox row carries for `notifications.sending` (reminders, alert deliveries):
+    the delivery state, the claim and the backoff. The subclass adds who gets what, under its
+    own unique key."""
 
-    The row is the truth, the queue only a trigger: planning inserts rows (a rerun hits the
-    unique key and inserts nothing), senders claim rows with a conditional update, and a row
-    is marked sent right after its own SMTP transaction.
-    """
-
-    CHANGE_NOTICE = -1
     LEASE = datetime.timedelta(minutes=15)
 
     class Status(models.TextChoices):
@@ -79,6 +75,47 @@ class Reminder(models.Model):
         FAILED = "failed", _("Failed")
         SUPERSEDED = "superseded", _("Superseded")
         CANCELLED = "cancelled", _("Cancelled")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    claim_token = models.UUIDField(_("claim token"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def stuck_q(cls, now):
+        """Claimed longer ago than the lease: the sender died mid-batch, or SMTP hung. Whether
+        the mail went out is unknown, so these wait for a person instead of being resent."""
+        return Q(status=cls.Status.SENDING, claimed_at__lt=now - cls.LEASE)
+
+    def is_stuck(self, now):
+        return self.status == self.Status.SENDING and self.claimed_at < now - self.LEASE
+
+    def backoff(self):
+        """5, 10, 20 … minutes (by default) after the 1st, 2nd, 3rd failed attempt."""
+        base = settings.REMINDER_BACKOFF_SECONDS
+        return datetime.timedelta(seconds=base * 2 ** max(self.attempts - 1, 0))
+
+
+class Reminder(OutboxRow):
+    """The outbox: one email to one reader about one milestone date.
+
+    The row is the truth, the queue only a trigger: planning inserts rows (a rerun hits the
+    unique key and inserts nothing), senders claim rows with a conditional update, and a row
+    is marked sent right after its own SMTP transaction.
+    """
+
+    CHANGE_NOTICE = -1
 
     milestone = models.ForeignKey(
         Milestone, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("milestone")
@@ -101,18 +138,6 @@ class Reminder(models.Model):
     )
     version = models.PositiveIntegerField(_("date version"))
     due_on = models.DateField(_("due on"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"))
-    claim_token = models.UUIDField(_("claim token"), null=True, blank=True)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-
-    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -144,15 +169,6 @@ class Reminder(models.Model):
     def __str__(self):
         return f"{self.recipient_key} · {self.milestone_id} · {self.lead_days}"
 
-    @classmethod
-    def stuck_q(cls, now):
-        """Claimed longer ago than the lease: the sender died mid-batch, or SMTP hung. Whether
-        the mail went out is unknown, so these wait for a person instead of being resent."""
-        return Q(status=cls.Status.SENDING, claimed_at__lt=now - cls.LEASE)
-
-    def is_stuck(self, now):
-        return self.status == self.Status.SENDING and self.claimed_at < now - self.LEASE
-
     @property
     def is_change_notice(self):
         return self.lead_days == self.CHANGE_NOTICE
@@ -164,8 +180,3 @@ class Reminder(models.Model):
     @staticmethod
     def key_for(reader):
         return f"{'c' if isinstance(reader, Contact) else 's'}{reader.pk}"
-
-    def backoff(self):
-        """5, 10, 20 … minutes (by default) after the 1st, 2nd, 3rd failed attempt."""
-        base = settings.REMINDER_BACKOFF_SECONDS
-        return datetime.timedelta(seconds=base * 2 ** max(self.attempts - 1, 0))

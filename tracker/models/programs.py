@@ -220,6 +220,12 @@ class Program(models.Model):
         related_name="later_editions",
         verbose_name=_("previous edition"),
     )
+    # Matching (notifications.alerts) bumps the version when what the verdicts read changes
+    # (`eligibility.registry.fingerprint`), so that alerts are planned once per version.
+    alert_version = models.PositiveIntegerField(_("alert version"), default=0, editable=False)
+    alert_fingerprint = models.CharField(
+        _("alert fingerprint"), max_length=64, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Row fields only: sectors, milestones and checklist rows are not versioned.

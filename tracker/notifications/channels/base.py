@@ -1,4 +1,4 @@
-"""The seam between the outbox and a medium (email today; webhooks and in-app next)."""
+"""The seam between an outbox and a medium (email; in-app alerts are written, not sent)."""
 
 
 class PermanentFailure(Exception):
