@@ -81,7 +81,9 @@ class Match:
 
 
 NOBODY = Q(pk__in=[])
-Match.ALL = Match(Q(), NOBODY)
+# Not Q(): an empty Q is left out of an OR, where "every row" is meant.
+EVERYONE = Q(pk__isnull=False)
+Match.ALL = Match(EVERYONE, NOBODY)
 
 
 def verdict_rules():
@@ -94,7 +96,7 @@ def organization_match(program, today):
     `program` (its rule lists loaded): the verdict rules said in SQL, AND-ed (a row no rule
     fails) and OR-ed (a row some rule cannot judge is *incomplete*), and those that cannot be
     said in SQL (`Rule.organizations()` is None)."""
-    passes, unknown, in_python = Q(), NOBODY, []
+    passes, unknown, in_python = EVERYONE, NOBODY, []
     for rule in verdict_rules():
         match = rule.organizations(program, today)
         if match is None:

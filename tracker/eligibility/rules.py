@@ -5,16 +5,15 @@ fields and relations it reads (see `registry.Rule`) and writes no words, only me
 parameters (`findings.Text`), like Django's password validators each return their own errors.
 """
 
-from collections import defaultdict
-
 import operator
+from collections import defaultdict
 from functools import reduce
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from tracker.eligibility.findings import Day, Finding, Names, Outcome, Text, _
 from tracker.eligibility.profile import Profile
-from tracker.eligibility.registry import NOBODY, Match, Rule, register
+from tracker.eligibility.registry import EVERYONE, NOBODY, Match, Rule, register
 from tracker.models import (
     Milestone,
     Organization,
@@ -109,7 +108,7 @@ class DeadlineRule(Rule):
         outcome = self.judge(Profile(), program, today).outcome
         if outcome == Outcome.FAIL:
             return Match(NOBODY, NOBODY)
-        return Match(Q(), Q() if outcome == Outcome.UNKNOWN else NOBODY)
+        return Match(EVERYONE, EVERYONE if outcome == Outcome.UNKNOWN else NOBODY)
 
 
 @register
@@ -279,7 +278,7 @@ class SectorRule(Rule):
         if not listed:
             return Match.ALL
         if program.sector_policy != Program.SectorPolicy.REQUIRED:
-            return Match(Q(), NO_SECTORS)
+            return Match(EVERYONE, NO_SECTORS)
         in_listed = Exists(
             Organization.sectors.through.objects.filter(
                 organization=OuterRef("pk"), sector__in=listed
@@ -323,7 +322,7 @@ class CoBuilderRule(Rule):
         # tracks the program and names them.
         if program.max_co_builders is None:
             return Match.ALL
-        return Match(Q(), Q())
+        return Match(EVERYONE, EVERYONE)
 
 
 @register
@@ -384,7 +383,7 @@ class PartnershipRule(Rule):
         if program.preferred_partnership != Program.Partnership.ACADEMIA_ENTERPRISE:
             return Match.ALL
         # A priority, never a failure; unknown without the kinds of both sides.
-        return Match(Q(), KIND_UNKNOWN | Q(partner_kinds__isnull=True))
+        return Match(EVERYONE, KIND_UNKNOWN | Q(partner_kinds__isnull=True))
 
 
 @register

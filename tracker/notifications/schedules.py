@@ -12,6 +12,14 @@ SCHEDULES = [
         "minutes": 5,
         "repeats": -1,
     },
+    {
+        # The safety net of the trigger queued when a program is saved (services.alerts).
+        "name": "tracker.send_alerts",
+        "func": "tracker.tasks.send_alerts",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 5,
+        "repeats": -1,
+    },
 ]
 
 
