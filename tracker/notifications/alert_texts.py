@@ -106,7 +106,9 @@ def change_sentence(change, program):
 
 
 def _short_date(program):
-    return date_format(program.deadline, "MONTH_DAY_FORMAT") if program.deadline else "—"
+    # Django's Chinese MONTH_DAY_FORMAT pads the month ("04月20日"); a notice writes "4月20日".
+    # Translators: a Django date format for a day without the year.
+    return date_format(program.deadline, _("F j")) if program.deadline else "—"
 
 
 def reader_languages(deliveries):
