@@ -28,7 +28,12 @@ BEIJING = "Asia/Shanghai"
 class AlertText:
     title: str
     text: str
-    link: str  # absolute, for mail and robots; pages may use it as it is
+    path: str  # the site's page (the program, or the application): links within the site
+
+    @property
+    def url(self):
+        """Absolute, for mail and robots."""
+        return settings.SITE_URL + self.path
 
 
 def zone_label(program):
@@ -68,8 +73,7 @@ def _new_match(message):
         lines.append(_("Some of your organization's answers are missing: open the program to "
                        "see what the conditions ask."))
     lines.append(_("Track it to get its checklist and the deadline reminders."))
-    link = settings.SITE_URL + reverse("tracker:program", args=[program.slug])
-    return AlertText(title, "\n".join(lines), link)
+    return AlertText(title, "\n".join(lines), reverse("tracker:program", args=[program.slug]))
 
 
 def _verdict_change(message):
@@ -81,8 +85,8 @@ def _verdict_change(message):
         _("An administrator changed the conditions of %(program)s.") % {"program": program.title}
     ]
     lines += [change_sentence(change, program) for change in message.changes]
-    link = settings.SITE_URL + reverse("tracker:application", args=[message.application_id])
-    return AlertText(title, "\n".join(lines), link)
+    path = reverse("tracker:application", args=[message.application_id])
+    return AlertText(title, "\n".join(lines), path)
 
 
 def change_sentence(change, program):
