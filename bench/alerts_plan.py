@@ -100,7 +100,8 @@ def add_organizations(start, stop, regions, sectors):
         for n in range(start, stop)
     )
     Membership.objects.bulk_create(
-        Membership(user=user, organization=org) for user, org in zip(users, organizations, strict=True)
+        Membership(user=user, organization=org)
+        for user, org in zip(users, organizations, strict=True)
     )
     AlertPreference.objects.bulk_create(
         AlertPreference(user=user, kind="new_match", frequency="immediate")
