@@ -8,6 +8,7 @@ touch several rows are in `tracker.services`, reads that pages need in `tracker.
 from tracker.models.alerts import (
     AlertChannel,
     AlertDelivery,
+    AlertDigest,
     AlertKind,
     AlertMessage,
     AlertPreference,
@@ -45,6 +46,7 @@ __all__ = [
     "CLOSING_SOON_DAYS",
     "AlertChannel",
     "AlertDelivery",
+    "AlertDigest",
     "AlertKind",
     "AlertMessage",
     "AlertPreference",

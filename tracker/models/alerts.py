@@ -122,6 +122,8 @@ class AlertPreference(models.Model):
 
     class Frequency(models.TextChoices):
         IMMEDIATE = "immediate", _("At once")
+        DAILY = "daily", _("Daily digest")
+        WEEKLY = "weekly", _("Weekly digest (Mondays)")
         OFF = "off", _("Off")
 
     DEFAULTS = {AlertKind.NEW_MATCH: Frequency.OFF, AlertKind.VERDICT_CHANGE: Frequency.IMMEDIATE}
@@ -143,3 +145,39 @@ class AlertPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.kind}: {self.frequency}"
+
+
+class AlertDigest(OutboxRow):
+    """One digest mail to one member: everything of the kinds they take daily (or weekly)
+    that reached their notification centre after `since` (the previous digest's `until`; None
+    for the first) up to `until`. Planned once per member, frequency and `period` (the Beijing
+    date it was planned on) against its unique key; sent through `notifications.sending`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_digests",
+        verbose_name=_("member"),
+    )
+    frequency = models.CharField(_("frequency"), max_length=10)
+    period = models.DateField(_("period"))
+    since = models.DateTimeField(_("since"), null=True, blank=True)
+    until = models.DateTimeField(_("until"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("alert digest")
+        verbose_name_plural = _("alert digests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "frequency", "period"], name="tracker_alertdigest_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="tracker_digest_due_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.frequency} · {self.period}"

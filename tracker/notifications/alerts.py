@@ -202,21 +202,26 @@ def _judge_in_python(candidates, program, today, message, now):
 _NULL_ID = Cast(Value(None), BigIntegerField())
 
 
-def wants(kind, user="user"):
-    """A condition on Membership rows (or a path `user` to a user): this member wants alerts
-    of `kind` now, by their preference or the kind's default."""
+def takes(kind, frequencies, user="user"):
+    """A condition on rows with a path `user` to a user (Membership rows by default): the
+    user's frequency for alerts of `kind` (their preference, or the kind's default) is one of
+    `frequencies`."""
     preferences = AlertPreference.objects.filter(user=OuterRef(user), kind=kind)
-    if AlertPreference.DEFAULTS[kind] == AlertPreference.Frequency.OFF:
-        return Exists(preferences.exclude(frequency=AlertPreference.Frequency.OFF))
-    return ~Exists(preferences.filter(frequency=AlertPreference.Frequency.OFF))
+    if AlertPreference.DEFAULTS[kind] in frequencies:
+        return ~Exists(preferences.exclude(frequency__in=frequencies))
+    return Exists(preferences.filter(frequency__in=frequencies))
 
 
 def plan_deliveries(kind, now, **messages):
-    """For each message of `kind` matching `messages` (filters on AlertMessage), one in-app
-    and one email delivery to each member of its organization who wants them: two
-    INSERT … SELECT. In-app rows are delivered by being written; email rows wait for a sender."""
+    """For each message of `kind` matching `messages` (filters on AlertMessage), an in-app
+    delivery to each member of its organization who has not turned the kind off, and an email
+    one to those who take it at once (the others read it in their digest,
+    `notifications.digests`): two INSERT … SELECT. In-app rows are delivered by being
+    written; email rows wait for a sender."""
+    frequency = AlertPreference.Frequency
     readers = Membership.objects.filter(
-        wants(kind), user__is_active=True,
+        takes(kind, [frequency.IMMEDIATE, frequency.DAILY, frequency.WEEKLY]),
+        user__is_active=True,
         **{f"organization__alerts__{name}": value for name, value in messages.items()},
         organization__alerts__kind=kind,
     )
@@ -227,7 +232,8 @@ def plan_deliveries(kind, now, **messages):
         **common, channel=Value(AlertChannel.IN_APP.value),
         status=Value(OutboxRow.Status.SENT.value), sent_at=Value(now),
     ))
-    email = readers.exclude(user__email="").values(**columns(
+    email = readers.filter(takes(kind, [frequency.IMMEDIATE])).exclude(user__email="")
+    email = email.values(**columns(
         **common, channel=Value(AlertChannel.EMAIL.value),
         status=Value(OutboxRow.Status.PENDING.value),
     ))

@@ -20,6 +20,13 @@ SCHEDULES = [
         "minutes": 5,
         "repeats": -1,
     },
+    {
+        # Hourly; digests.plan() waits for the digest hour and plans each day's digests once.
+        "name": "tracker.send_digests",
+        "func": "tracker.tasks.send_digests",
+        "schedule_type": Schedule.HOURLY,
+        "repeats": -1,
+    },
 ]
 
 
