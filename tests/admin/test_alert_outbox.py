@@ -2,16 +2,15 @@
 
 from django.urls import reverse
 
-from tracker.models import AlertDelivery, AlertKind, AlertPreference
+from tests.factories import opt_in
+from tracker.models import AlertDelivery
 from tracker.notifications import alerts
 
 
 def test_a_failed_alert_mail_is_listed_and_queued_again(
     admin_client, other_firm_user, pilot_base, call_open
 ):
-    AlertPreference.objects.create(
-        user=other_firm_user, kind=AlertKind.NEW_MATCH, frequency="immediate"
-    )
+    opt_in(other_firm_user)
     alerts.match_changed()
     email = AlertDelivery.objects.get(channel="email")
     AlertDelivery.objects.filter(pk=email.pk).update(status="failed", last_error="550 no such user")

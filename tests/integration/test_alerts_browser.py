@@ -8,7 +8,13 @@ import time
 import pytest
 from django.utils import timezone
 
-from tests.browser import check_eligibility_as_liugang, launched, log_in_to_the_admin, shot
+from tests.browser import (
+    check_eligibility_as_liugang,
+    launched,
+    log_in_as_liugang,
+    log_in_to_the_admin,
+    shot,
+)
 from tests.integration.test_end_to_end import choose_in_autocomplete
 from tracker.models import AlertDelivery, AlertMessage, Organization
 
@@ -47,11 +53,7 @@ def test_a_firm_hears_of_a_matching_program_the_moment_it_is_published(
 
 
 def save_the_profile_as_the_firm(page, site):
-    page.goto(f"{site}/accounts/login/?next=/check/")
-    page.fill("#id_login", "liugang@example.com")
-    page.fill("#id_password", "pw")
-    page.locator("form.stacked button[type=submit]").click()
-    page.wait_for_url("**/check/")
+    log_in_as_liugang(page, site)
     check_eligibility_as_liugang(page, site)
     form = page.locator("form.save-profile")
     assert form.get_by_label("有新的匹配项目时通知我").is_checked()

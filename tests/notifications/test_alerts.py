@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from tests.factories import opt_in
 from tracker.eligibility import Profile, evaluate, load_rule_lists, rules
 from tracker.models import (
     AlertChannel,
@@ -31,10 +32,7 @@ def dflz(seeded):
 @pytest.fixture
 def opted_in(other_firm_user):
     """东风柳汽's member asked to hear of new matching programs."""
-    AlertPreference.objects.create(
-        user=other_firm_user, kind=AlertKind.NEW_MATCH,
-        frequency=AlertPreference.Frequency.IMMEDIATE,
-    )
+    opt_in(other_firm_user)
     return other_firm_user
 
 
@@ -102,7 +100,7 @@ def test_a_change_of_the_rules_tells_firms_that_match_only_now_and_nobody_twice(
     )
     member = django_user_model.objects.create_user("guilin", "guilin@example.com", "pw")
     Membership.objects.create(user=member, organization=guilin_firm)
-    AlertPreference.objects.create(user=member, kind=AlertKind.NEW_MATCH, frequency="immediate")
+    opt_in(member)
     alerts.sweep()
     assert new_matches(organization=guilin_firm).count() == 0  # told only after a change
     pilot_base.regions.set([Region.objects.get(code="450300")])

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from tests.factories import make_programs
+from tests.factories import make_programs, opt_in
 from tracker.models import AlertDelivery, AlertDigest, AlertKind, AlertPreference, Contact
 from tracker.notifications import alerts, digests
 
@@ -18,9 +18,7 @@ DAY = datetime.timedelta(days=1)
 @pytest.fixture
 def daily(other_firm_user, pilot_base, call_open):
     """东风柳汽's member takes new matches in a daily digest; the pilot-base call matched."""
-    AlertPreference.objects.create(
-        user=other_firm_user, kind=AlertKind.NEW_MATCH, frequency="daily"
-    )
+    opt_in(other_firm_user, "daily")
     alerts.sweep()
     return other_firm_user
 

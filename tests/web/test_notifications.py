@@ -3,11 +3,10 @@ HTTP as a member uses them."""
 
 import pytest
 
-from tests.factories import make_programs
+from tests.factories import make_programs, opt_in
 from tracker.eligibility import Profile
 from tracker.models import (
     AlertDelivery,
-    AlertKind,
     AlertMessage,
     AlertPreference,
     Membership,
@@ -21,9 +20,7 @@ from tracker.services.organizations import save_organization_profile
 @pytest.fixture
 def dflz_member(other_firm_user, pilot_base, call_open):
     """东风柳汽's member opted in, and the sweep told it of the pilot-base call."""
-    AlertPreference.objects.create(
-        user=other_firm_user, kind=AlertKind.NEW_MATCH, frequency="immediate"
-    )
+    opt_in(other_firm_user)
     alerts.sweep()
     return other_firm_user
 
