@@ -12,6 +12,7 @@ from tracker.models import (
     Membership,
     Organization,
     Region,
+    Sector,
 )
 from tracker.notifications import alerts
 from tracker.services.organizations import save_organization_profile
@@ -131,8 +132,10 @@ def test_saving_a_self_check_as_the_profile_writes_the_organization(
 ):
     english_client.force_login(other_firm_user)
     dflz = Organization.objects.get(name_zh="东风柳汽")
+    materials = Sector.objects.get(code="new-materials").pk
     answers = {"kind": "enterprise", "region_province": "450000", "region_city": "450300",
-               "sectors": ["1"], "partner_count": "1", "partner_kinds": ["university"]}
+               "sectors": [str(materials)], "partner_count": "1",
+               "partner_kinds": ["university"]}
     page = english_client.get("/check/", answers)
     assert page.context["save_form"].fields["organization"].queryset.get() == dflz
 
@@ -143,7 +146,7 @@ def test_saving_a_self_check_as_the_profile_writes_the_organization(
     assert response["Location"].startswith("/check/?kind=enterprise")
     dflz.refresh_from_db()
     assert (dflz.region.code, dflz.partner_kinds) == ("450300", ["university"])
-    assert list(dflz.sectors.values_list("pk", flat=True)) == [1]
+    assert list(dflz.sectors.values_list("pk", flat=True)) == [materials]
     assert AlertPreference.objects.get(user=other_firm_user, kind="new_match").frequency == (
         "immediate"
     )
