@@ -10,7 +10,6 @@ ones; the in-app ones are the notification centre). Both are planned set-based b
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models.applications import Application
@@ -89,8 +88,7 @@ class AlertDelivery(OutboxRow):
     channel = models.CharField(_("channel"), max_length=10, choices=AlertChannel.choices)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(OutboxRow.Meta):
         verbose_name = _("alert delivery")
         verbose_name_plural = _("alert deliveries")
         constraints = [
@@ -99,12 +97,7 @@ class AlertDelivery(OutboxRow):
             )
         ]
         indexes = [
-            # notifications.sending claims pending rows by next attempt time.
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(status="pending"),
-                name="tracker_alert_due_idx",
-            ),
+            *OutboxRow.Meta.indexes,
             # The header's unread count and the notification centre (selectors.alerts).
             models.Index(
                 fields=["user", "channel", "read_at"], name="tracker_alert_inbox_idx"
@@ -162,21 +155,13 @@ class AlertDigest(OutboxRow):
     since = models.DateTimeField(_("since"), null=True, blank=True)
     until = models.DateTimeField(_("until"))
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(OutboxRow.Meta):
         verbose_name = _("alert digest")
         verbose_name_plural = _("alert digests")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "frequency", "period"], name="tracker_alertdigest_once"
             )
-        ]
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(status="pending"),
-                name="tracker_digest_due_idx",
-            ),
         ]
 
     def __str__(self):

@@ -91,6 +91,15 @@ class OutboxRow(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # notifications.sending.claim() scans pending rows by next attempt time.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="%(app_label)s_%(class)s_due_idx",
+            ),
+        ]
 
     @classmethod
     def stuck_q(cls, now):
@@ -139,8 +148,7 @@ class Reminder(OutboxRow):
     version = models.PositiveIntegerField(_("date version"))
     due_on = models.DateField(_("due on"))
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(OutboxRow.Meta):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
@@ -155,14 +163,6 @@ class Reminder(OutboxRow):
             ),
             models.CheckConstraint(
                 condition=Q(lead_days__gte=-1), name="tracker_reminder_lead_days_range"
-            ),
-        ]
-        indexes = [
-            # notifications.sending.claim() scans pending rows by next attempt time.
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(status="pending"),
-                name="tracker_reminder_due_idx",
             ),
         ]
 
