@@ -105,9 +105,11 @@ def test_the_centre_reads_a_fixed_number_of_queries(
 def test_the_settings_page_turns_new_matches_off(dflz, dflz_member):
     response = dflz.get("/my/alerts/")
     assert response.context["form"].initial == {
-        "new_match": "immediate", "verdict_change": "immediate"
+        "new_match": "immediate", "verdict_change": "immediate", "opened": "immediate"
     }
-    response = dflz.post("/my/alerts/", {"new_match": "off", "verdict_change": "immediate"})
+    response = dflz.post(
+        "/my/alerts/", {"new_match": "off", "verdict_change": "immediate", "opened": "daily"}
+    )
     assert response.status_code == 302
     assert AlertPreference.objects.get(user=dflz_member, kind="new_match").frequency == "off"
     make_programs(2)
@@ -116,7 +118,9 @@ def test_the_settings_page_turns_new_matches_off(dflz, dflz_member):
 
 
 def test_an_unknown_frequency_is_a_message_not_a_500(dflz, dflz_member):
-    response = dflz.post("/my/alerts/", {"new_match": "hourly", "verdict_change": "off"})
+    response = dflz.post(
+        "/my/alerts/", {"new_match": "hourly", "verdict_change": "off", "opened": "off"}
+    )
     assert response.status_code == 200
     [message] = [str(m) for m in response.context["messages"]]
     assert message.startswith("Your alerts were not changed: Select a valid choice.")

@@ -12,6 +12,7 @@ from tracker.models.alerts import (
     AlertKind,
     AlertMessage,
     AlertPreference,
+    ProgramWatch,
 )
 from tracker.models.applications import (
     Application,
@@ -67,6 +68,7 @@ __all__ = [
     "OutboxRow",
     "Program",
     "ProgramSector",
+    "ProgramWatch",
     "Region",
     "Reminder",
     "Sector",

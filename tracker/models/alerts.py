@@ -21,6 +21,7 @@ from tracker.models.programs import Program
 class AlertKind(models.TextChoices):
     NEW_MATCH = "new_match", _("New programs that match")
     VERDICT_CHANGE = "verdict_change", _("Changed verdicts of tracked programs")
+    OPENED = "opened", _("Programs you asked about, when they open")
 
 
 class AlertMessage(models.Model):
@@ -119,7 +120,11 @@ class AlertPreference(models.Model):
         WEEKLY = "weekly", _("Weekly digest (Mondays)")
         OFF = "off", _("Off")
 
-    DEFAULTS = {AlertKind.NEW_MATCH: Frequency.OFF, AlertKind.VERDICT_CHANGE: Frequency.IMMEDIATE}
+    DEFAULTS = {
+        AlertKind.NEW_MATCH: Frequency.OFF,
+        AlertKind.VERDICT_CHANGE: Frequency.IMMEDIATE,
+        AlertKind.OPENED: Frequency.IMMEDIATE,
+    }
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preferences",
@@ -138,6 +143,37 @@ class AlertPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.kind}: {self.frequency}"
+
+
+class ProgramWatch(models.Model):
+    """A member's "notify me when it opens" on an upcoming program, for one of their
+    organizations: the day it opens, the organization gets an `AlertKind.OPENED` alert."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="program_watches",
+        verbose_name=_("organization"),
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="watches", verbose_name=_("program")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("asked by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("program watch")
+        verbose_name_plural = _("program watches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "program"], name="tracker_programwatch_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} · {self.program_id}"
 
 
 class AlertDigest(OutboxRow):

@@ -45,6 +45,8 @@ def render(message, language):
     with translation.override(language):
         if message.kind == AlertKind.VERDICT_CHANGE:
             return _verdict_change(message)
+        if message.kind == AlertKind.OPENED:
+            return _opened(message)
         return _new_match(message)
 
 
@@ -73,6 +75,22 @@ def _new_match(message):
         lines.append(_("Some of your organization's answers are missing: open the program to "
                        "see what the conditions ask."))
     lines.append(_("Track it to get its checklist and the deadline reminders."))
+    return AlertText(title, "\n".join(lines), reverse("tracker:program", args=[program.slug]))
+
+
+def _opened(message):
+    program = message.program
+    title = _("Applications are open: %(program)s") % {"program": program.short_name}
+    lines = [
+        _("%(program)s (%(authority)s), which you asked about for %(organization)s, takes "
+          "applications since %(opens)s.") % {
+            "program": program.title, "authority": program.authority,
+            "organization": message.organization.name, "opens": date_format(program.opens_on),
+        },
+        _("Applications close on %(deadline)s (%(zone)s), that day included.")
+        % {"zone": zone_label(program), "deadline": date_format(program.deadline)},
+        _("Track it to get its checklist and the deadline reminders."),
+    ]
     return AlertText(title, "\n".join(lines), reverse("tracker:program", args=[program.slug]))
 
 

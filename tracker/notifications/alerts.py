@@ -46,6 +46,7 @@ from tracker.models import (
     Organization,
     OutboxRow,
     Program,
+    ProgramWatch,
 )
 from tracker.models.timezones import local_dates_anywhere
 from tracker.notifications import sending
@@ -69,7 +70,7 @@ def sweep(now=None, organization_id=None):
     """Match the programs whose rules changed (and, given `organization_id`, that
     organization's new profile against every open program), then send the alert mails due."""
     now = now or timezone.now()
-    planned = match_changed(now)
+    planned = match_changed(now) + plan_openings(now)
     if organization_id is not None:
         planned += match_organization(organization_id, now)
     return {"planned": planned, **sending.drain(EMAILS, now)}
@@ -200,6 +201,27 @@ def _judge_in_python(candidates, program, today, message, now):
 
 
 _NULL_ID = Cast(Value(None), BigIntegerField())
+
+
+@transaction.atomic
+def plan_openings(now=None):
+    """One `OPENED` alert per watched program that takes applications now (each on its own
+    time zone's date), once per organization and program; then its deliveries."""
+    now = now or timezone.now()
+    opened = Program.objects.published().taking_applications(now).values("pk")
+    told = AlertMessage.objects.filter(
+        organization=OuterRef("organization"), program=OuterRef("program"),
+        kind=AlertKind.OPENED,
+    )
+    rows = ProgramWatch.objects.filter(program__in=opened).exclude(Exists(told)).values(**columns(
+        organization_id=F("organization"), program_id=F("program"), application_id=_NULL_ID,
+        kind=Value(AlertKind.OPENED.value), version=F("program__alert_version"),
+        verdict=Value(""), changes=Cast(Value("[]"), JSONField()), created_at=Value(now),
+    ))
+    count = insert_select(AlertMessage, rows)
+    if count:
+        plan_deliveries(AlertKind.OPENED, now, created_at=now)
+    return count
 
 
 def takes(kind, frequencies, user="user"):

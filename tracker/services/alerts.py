@@ -16,12 +16,15 @@ from tracker.models import (
     AlertMessage,
     AlertPreference,
     Program,
+    ProgramWatch,
 )
 from tracker.notifications import alerts
 
 MATCH_TASK = "tracker.tasks.send_alerts"
 ORGANIZATION_TASK = "tracker.tasks.match_organization"
 UNKNOWN_FREQUENCY = _("Choose one of: %(choices)s.")
+NOT_A_MEMBER = _("Only members of %(organization)s can ask for its alerts.")
+NOT_UPCOMING = _("This program is not waiting to open: track it instead.")
 
 
 def program_saved(program, verdicts_before=None):
@@ -98,6 +101,19 @@ def _changes(before, after, program_before, program, profile):
 def organization_saved(organization):
     """Match `organization`'s new profile against the open programs once it is committed."""
     transaction.on_commit(lambda: async_task(ORGANIZATION_TASK, organization.pk))
+
+
+def watch_program(user, organization, program, now=None):
+    """"Notify me when it opens": `organization` (one of `user`'s) hears the day `program`,
+    published and not open yet, takes applications (`alerts.plan_openings`)."""
+    if not organization.memberships.filter(user=user).exists():
+        raise ValidationError(NOT_A_MEMBER, code="not_a_member",
+                              params={"organization": organization})
+    if not program.is_published or program.status_on(program.local_today(now)) != "upcoming":
+        raise ValidationError(NOT_UPCOMING, code="not_upcoming")
+    return ProgramWatch.objects.get_or_create(
+        organization=organization, program=program, defaults={"user": user}
+    )[0]
 
 
 def set_preferences(user, frequencies):

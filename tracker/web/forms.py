@@ -341,6 +341,16 @@ class AlertPreferencesForm(forms.Form):
             )
 
 
+class WatchForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none()
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = member_organizations(user)
+
+
 class SaveProfileForm(forms.Form):
     """Save a self-check's answers as the profile of one of the member's organizations."""
 

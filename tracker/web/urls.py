@@ -18,6 +18,7 @@ urlpatterns = [
     path("programs/", programs.programs, name="programs"),
     path("programs/<slug:slug>/", programs.program_detail, name="program"),
     path("programs/<slug:slug>/track/", programs.track, name="track"),
+    path("programs/<slug:slug>/watch/", programs.watch, name="watch"),
     path("programs/<slug:slug>/calendar.ics", programs.program_calendar, name="program_calendar"),
     path("calendar/<str:token>.ics", feeds.organization_calendar, name="organization_calendar"),
     path("check/", self_check.self_check, name="check"),
