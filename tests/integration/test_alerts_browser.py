@@ -28,7 +28,8 @@ def test_a_firm_hears_of_a_matching_program_the_moment_it_is_published(
 ):
     # Real time: the cluster is another process, which no frozen clock reaches.
     today = timezone.localdate()
-    cluster = qcluster("alerts", smtp_server.port, REDIS_URL="", Q_WORKERS="1")
+    # On the broker the site queues on (Redis when REDIS_URL is set, else the database).
+    cluster = qcluster("alerts", smtp_server.port, Q_WORKERS="1")
     with launched(chromium) as browser:
         firm = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 900})
         save_the_profile_as_the_firm(firm, live_server.url)
