@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["eligibility_pages.py", "reminders_plan.py", "reminders_send.py", "notices.py"]
+BENCHMARKS = [
+    "eligibility_pages.py", "reminders_plan.py", "reminders_send.py", "notices.py",
+    "alerts_plan.py",
+]
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent

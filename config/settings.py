@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "tracker.site.context",
+                "tracker.web.context_processors.unread_alerts",
             ],
         },
     },

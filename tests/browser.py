@@ -50,6 +50,15 @@ def launched(chromium):
             browser.close()
 
 
+def log_in_as_liugang(page, site, then="/check/"):
+    """As the `firm_user` fixture's member of 柳钢集团, through the site's login page."""
+    page.goto(f"{site}/accounts/login/?next={then}")
+    page.fill("#id_login", "liugang@example.com")
+    page.fill("#id_password", "pw")
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_url(f"**{then}")
+
+
 def check_eligibility_as_liugang(page, site):
     """Fill /check/ with 柳钢集团's profile (enterprise in Liuzhou, new materials, two
     university partners) and submit it."""

@@ -99,3 +99,10 @@ def make_applications(organization, programs, partners=()):
 
 def make_partner(name, kind=OrganizationKind.UNIVERSITY):
     return Organization.objects.create(name_zh=name, kind=kind)
+
+
+def opt_in(user, frequency="immediate", kind="new_match"):
+    """`user` takes alerts of `kind` at `frequency` (new matches are off until one opts in)."""
+    from tracker.models import AlertPreference
+
+    return AlertPreference.objects.create(user=user, kind=kind, frequency=frequency)

@@ -38,4 +38,4 @@ def test_a_live_cluster_sends_a_due_reminder_through_the_schedule(
     reminder = Reminder.objects.get()
     assert (reminder.status, reminder.lead_days) == ("sent", 3)
     assert message["X-Reminder-Key"] == f"c{reminder.contact_id}:{reminder.milestone_id}:3:v2"
-    assert Schedule.objects.get().next_run > timezone.now()
+    assert Schedule.objects.get(name="tracker.send_due_reminders").next_run > timezone.now()

@@ -6,7 +6,13 @@ import datetime
 
 import pytest
 
-from tests.browser import ARTIFACTS, check_eligibility_as_liugang, launched, log_in_to_the_admin
+from tests.browser import (
+    ARTIFACTS,
+    check_eligibility_as_liugang,
+    launched,
+    log_in_as_liugang,
+    log_in_to_the_admin,
+)
 from tracker import tasks
 from tracker.models import Application, ChecklistTick, Program
 
@@ -83,11 +89,7 @@ def choose_in_autocomplete(page, container, text):
 
 def find_track_and_tick_it_as_the_firm(browser, site):
     page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
-    page.goto(f"{site}/accounts/login/?next=/check/")
-    page.fill("#id_login", "liugang@example.com")
-    page.fill("#id_password", "pw")
-    page.locator("form.stacked button[type=submit]").click()
-    page.wait_for_url("**/check/")
+    log_in_as_liugang(page, site)
     check_eligibility_as_liugang(page, site)
     result = page.locator("article", has_text=TITLE)
     result.locator(".badge.eligible").wait_for()

@@ -43,7 +43,7 @@ def schedule_sweeps(now):
     of it, so that several sweeps run at once on both clusters."""
     schedules.sync(now)
     Schedule.objects.update(minutes=1, next_run=now)
-    app = Schedule.objects.get()
+    app = Schedule.objects.get(func=SWEEP)
     Schedule.objects.bulk_create(
         Schedule(name=f"{app.name} copy {n}", func=app.func, schedule_type=app.schedule_type,
                  minutes=1, repeats=-1, next_run=now)

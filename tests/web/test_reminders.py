@@ -124,8 +124,9 @@ def test_the_page_reads_a_fixed_number_of_queries(
         for organization in organizations
     )
 
-    # The session, the user, the member's rows and the organizations.
-    with django_assert_max_num_queries(4):
+    # The session, the user, the member's rows, the organizations and the header's count of
+    # unread alerts.
+    with django_assert_max_num_queries(5):
         response = firm.get("/my/reminders/")
 
     assert len(response.context["rows"]) == count + 1

@@ -1,4 +1,5 @@
-"""The reminder outbox, read-only like a log, and the subscriptions of recommending bureaus."""
+"""The outboxes, read-only like a log (reminders here, alerts in `admin.alerts`), and the
+subscriptions of recommending bureaus."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
@@ -35,26 +36,10 @@ class ChannelFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    """Read-only, like a log: rows change only through planning, sending and "retry now"."""
+class OutboxRowAdmin(admin.ModelAdmin):
+    """Read-only, like a log, for any outbox table (reminders, alert deliveries, digests):
+    rows change only through planning, sending and "retry now"."""
 
-    list_display = [
-        "id", "recipient", "milestone", "lead", "version", "status_flag", "attempts",
-        "next_attempt_at", "sent_at", "short_error",
-    ]
-    list_filter = [
-        "status", StuckFilter, ChannelFilter,
-        ("milestone__program", admin.RelatedOnlyFieldListFilter), "next_attempt_at", "sent_at",
-    ]
-    date_hierarchy = "created_at"
-    search_fields = ["contact__email", "subscription__email", "webhook__name", "recipient_key"]
-    list_select_related = ["milestone", "contact", "subscription", "webhook"]
-    readonly_fields = [
-        "milestone", "application", "contact", "subscription", "webhook", "recipient_key",
-        "lead_days", "version", "due_on", "status", "attempts", "next_attempt_at", "claim_token",
-        "claimed_at", "last_error", "sent_at", "created_at",
-    ]
     actions = ["retry_now"]
 
     def has_add_permission(self, request):
@@ -67,15 +52,7 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_retry_permission(self, request):
-        return request.user.has_perm("tracker.change_reminder")
-
-    @admin.display(description=_("to"))
-    def recipient(self, obj):
-        return obj.address
-
-    @admin.display(description=_("lead"), ordering="lead_days")
-    def lead(self, obj):
-        return _("date changed") if obj.is_change_notice else obj.lead_days
+        return request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
 
     @admin.display(description=_("status"), ordering="status")
     def status_flag(self, obj):
@@ -95,11 +72,39 @@ class ReminderAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             ngettext(
-                "%(count)d reminder queued again.", "%(count)d reminders queued again.", count
+                "%(count)d message queued again.", "%(count)d messages queued again.", count
             )
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Reminder)
+class ReminderAdmin(OutboxRowAdmin):
+    list_display = [
+        "id", "recipient", "milestone", "lead", "version", "status_flag", "attempts",
+        "next_attempt_at", "sent_at", "short_error",
+    ]
+    list_filter = [
+        "status", StuckFilter, ChannelFilter,
+        ("milestone__program", admin.RelatedOnlyFieldListFilter), "next_attempt_at", "sent_at",
+    ]
+    date_hierarchy = "created_at"
+    search_fields = ["contact__email", "subscription__email", "webhook__name", "recipient_key"]
+    list_select_related = ["milestone", "contact", "subscription", "webhook"]
+    readonly_fields = [
+        "milestone", "application", "contact", "subscription", "webhook", "recipient_key",
+        "lead_days", "version", "due_on", "status", "attempts", "next_attempt_at", "claim_token",
+        "claimed_at", "last_error", "sent_at", "created_at",
+    ]
+
+    @admin.display(description=_("to"))
+    def recipient(self, obj):
+        return obj.address
+
+    @admin.display(description=_("lead"), ordering="lead_days")
+    def lead(self, obj):
+        return _("date changed") if obj.is_change_notice else obj.lead_days
 
 
 @admin.register(Subscription)

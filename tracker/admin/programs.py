@@ -21,6 +21,7 @@ from tracker.admin.paste_notice import paste_notice
 from tracker.admin.spreadsheets import SpreadsheetAdmin
 from tracker.interchange.resources import ProgramResource
 from tracker.models import ChecklistItem, Milestone, Program, ProgramSector
+from tracker.services.alerts import program_saved, verdicts_before
 from tracker.services.programs import clone_as_next_edition
 
 
@@ -198,7 +199,16 @@ class ProgramAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
             preview = impact_preview(self, request, unquote(object_id))
             if preview is not None:
                 return preview
+        saved = self.get_object(request, unquote(object_id)) if object_id else None
+        if request.method == "POST" and saved is not None:
+            # What save_related compares the saved edit with, to tell the firms it affects.
+            request.verdicts_before = verdicts_before(saved.pk)
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # With the sectors, regions and inlines saved: matching reads them all.
+        program_saved(form.instance, getattr(request, "verdicts_before", None))
 
     @admin.action(description=_("Clone as next year's edition (dates to be set)"))
     def clone_as_next_edition(self, request, queryset):

@@ -32,6 +32,18 @@ class Profile:
             co_builders_confirmed=self.co_builders_confirmed,
         )
 
+    @classmethod
+    def for_organization(cls, organization):
+        """The organization's own profile (what matching judges before it tracks anything):
+        kind, region, sectors and its partners' kinds; `sectors` prefetched."""
+        partner_kinds = organization.partner_kinds
+        return cls(
+            kind=organization.kind or None,
+            region=organization.region,
+            sectors=frozenset(organization.sectors.all()) or None,
+            partner_kinds=None if partner_kinds is None else frozenset(partner_kinds),
+        )
+
     @staticmethod
     def prefetch_for_application(prefix=""):
         """What `for_application` reads, for Application querysets (`select_related` the

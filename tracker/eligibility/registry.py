@@ -5,8 +5,14 @@ here, so that a new rule kind is one class in `rules.py` (plus its Program field
 - `rule_fields()`: the Program columns a page that only ranks programs loads (`.only()`);
 - `prefetch_for_rules()` and `load_rule_lists()`: the related lists, in a fixed number of queries;
 - `relations()` and `impact_fields()`: what the admin's impact preview watches and replaces;
-- `admin_rows()`: the rows of the admin's "Dates and eligibility rules" section.
+- `admin_rows()`: the rows of the admin's "Dates and eligibility rules" section;
+- `fingerprint()` and each rule's `organizations()`: matching every organization at once.
 """
+
+import hashlib
+import json
+
+from django.db.models import Q
 
 from tracker.models import Program
 
@@ -52,11 +58,70 @@ class Rule:
     def preload(self, programs):
         """Fill what the rule reads for many programs at once, where a prefetch costs more."""
 
+    def organizations(self, program, today):
+        """The rule over Organization rows in SQL, to match every profile at once: a `Match`
+        of the rows it does not fail and of those it finds unknown, exactly as `judge()` does
+        with `Profile.for_organization`. None when it cannot be said in SQL: matching then
+        judges the rows the other rules let through in Python (`notifications.alerts`)."""
+        return None
+
     @property
     def admin_rows(self):
         if not self.parameters:
             return []
         return [(*self.parameters, self.clause) if self.clause else self.parameters]
+
+
+class Match:
+    """What one rule says of Organization rows: `passes` (does not fail) and `unknown`, as Q
+    objects. `Match.ALL` is a rule the program does not set, or one no profile can fail."""
+
+    def __init__(self, passes, unknown):
+        self.passes, self.unknown = passes, unknown
+
+
+NOBODY = Q(pk__in=[])
+# Not Q(): an empty Q is left out of an OR, where "every row" is meant.
+EVERYONE = Q(pk__isnull=False)
+Match.ALL = Match(EVERYONE, NOBODY)
+
+
+def verdict_rules():
+    """The rules a verdict's summary is made of (readiness is work still to do, not doubt)."""
+    return [rule for rule in RULES if not rule.readiness]
+
+
+def organization_match(program, today):
+    """(passes, unknown, rules judged in Python) for matching every organization against
+    `program` (its rule lists loaded): the verdict rules said in SQL, AND-ed (a row no rule
+    fails) and OR-ed (a row some rule cannot judge is *incomplete*), and those that cannot be
+    said in SQL (`Rule.organizations()` is None)."""
+    passes, unknown, in_python = EVERYONE, NOBODY, []
+    for rule in verdict_rules():
+        match = rule.organizations(program, today)
+        if match is None:
+            in_python.append(rule)
+        else:
+            passes &= match.passes
+            unknown |= match.unknown
+    return passes, unknown, in_python
+
+
+def fingerprint(program):
+    """A digest of everything the verdict rules read of `program`: their parameters and the
+    rows of their relations (prefetched with `relations()`, or queried). Matching plans alerts
+    again only when it changes, so a typo fixed in a clause or a checklist item tells nobody."""
+    rules = verdict_rules()
+    values = {name: getattr(program, Program._meta.get_field(name).attname)
+              for rule in rules for name in _concrete(rule.parameters)
+              if not Program._meta.get_field(name).many_to_many}
+    for name in dict.fromkeys(n for rule in rules for n in rule.relations):
+        values[name] = sorted(
+            [str(getattr(row, f.attname)) for f in row._meta.concrete_fields]
+            for row in getattr(program, name).all()
+        )
+    text = json.dumps(values, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _concrete(names):

@@ -5,14 +5,18 @@ fields and relations it reads (see `registry.Rule`) and writes no words, only me
 parameters (`findings.Text`), like Django's password validators each return their own errors.
 """
 
+import operator
 from collections import defaultdict
+from functools import reduce
 
-from django.db.models import F, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from tracker.eligibility.findings import Day, Finding, Names, Outcome, Text, _
-from tracker.eligibility.registry import Rule, register
+from tracker.eligibility.profile import Profile
+from tracker.eligibility.registry import EVERYONE, NOBODY, Match, Rule, register
 from tracker.models import (
     Milestone,
+    Organization,
     OrganizationKind,
     Program,
     ProgramSector,
@@ -20,6 +24,10 @@ from tracker.models import (
 )
 
 ACADEMIA = {OrganizationKind.UNIVERSITY, OrganizationKind.RESEARCH_INSTITUTE}
+# Organization rows whose kind is not given (the self-check's "— not given —" saved as "").
+KIND_UNKNOWN = Q(kind="")
+# What `Profile.for_organization` reads of the sectors: none declared is "not given".
+NO_SECTORS = ~Exists(Organization.sectors.through.objects.filter(organization=OuterRef("pk")))
 
 
 def _decide(finding, known, ok, params, unknown, passed, failed, fix):
@@ -95,6 +103,13 @@ class DeadlineRule(Rule):
             reason = Text(_("%(days)d days until the deadline."), days=program.days_left(today))
         return Finding(**finding, outcome=Outcome.PASS, reason=reason)
 
+    def organizations(self, program, today):
+        # The dates are the program's, the same for every organization: judged once.
+        outcome = self.judge(Profile(), program, today).outcome
+        if outcome == Outcome.FAIL:
+            return Match(NOBODY, NOBODY)
+        return Match(EVERYONE, EVERYONE if outcome == Outcome.UNKNOWN else NOBODY)
+
 
 @register
 class KindRule(Rule):
@@ -126,6 +141,11 @@ class KindRule(Rule):
             failed=_("%(kind)s may not lead an application."),
             fix=_("Let a partner that is one of these lead: %(kinds)s."),
         )
+
+    def organizations(self, program, today):
+        if not program.eligible_kinds:
+            return Match.ALL
+        return Match(Q(kind__in=program.eligible_kinds) | KIND_UNKNOWN, KIND_UNKNOWN)
 
 
 @register
@@ -169,6 +189,17 @@ class RegionRule(Rule):
             failed=_("%(region)s is outside %(regions)s."),
             fix=_("Let a partner registered in %(regions)s lead the application."),
         )
+
+    def organizations(self, program, today):
+        regions = program.eligible_regions
+        if not regions:
+            return Match.ALL
+        # Containment by code prefix (`Region.contains`): a province covers its cities and
+        # counties without walking the tree.
+        inside = reduce(
+            operator.or_, (Q(region__code__startswith=region.prefix) for region in regions)
+        )
+        return Match(inside | Q(region=None), Q(region=None))
 
 
 @register
@@ -242,6 +273,19 @@ class SectorRule(Rule):
             ),
         )
 
+    def organizations(self, program, today):
+        listed = program.priority_sector_ids
+        if not listed:
+            return Match.ALL
+        if program.sector_policy != Program.SectorPolicy.REQUIRED:
+            return Match(EVERYONE, NO_SECTORS)
+        in_listed = Exists(
+            Organization.sectors.through.objects.filter(
+                organization=OuterRef("pk"), sector__in=listed
+            )
+        )
+        return Match(NO_SECTORS | in_listed, NO_SECTORS)
+
 
 @register
 class CoBuilderRule(Rule):
@@ -272,6 +316,13 @@ class CoBuilderRule(Rule):
             failed=_("%(count)d co-building units, at most %(limit)d allowed."),
             fix=_("Reduce the co-building units by %(excess)d."),
         )
+
+    def organizations(self, program, today):
+        # An organization's profile holds no application's co-builders: unknown until it
+        # tracks the program and names them.
+        if program.max_co_builders is None:
+            return Match.ALL
+        return Match(EVERYONE, EVERYONE)
 
 
 @register
@@ -327,6 +378,12 @@ class PartnershipRule(Rule):
                      "may apply, without this priority."),
             fix=fix,
         )
+
+    def organizations(self, program, today):
+        if program.preferred_partnership != Program.Partnership.ACADEMIA_ENTERPRISE:
+            return Match.ALL
+        # A priority, never a failure; unknown without the kinds of both sides.
+        return Match(EVERYONE, KIND_UNKNOWN | Q(partner_kinds__isnull=True))
 
 
 @register

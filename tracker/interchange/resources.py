@@ -28,6 +28,7 @@ from tracker.models import (
     Region,
     Sector,
 )
+from tracker.services.alerts import program_saved
 from tracker.services.programs import set_priority_sectors
 from tracker.validators import normalize_credit_code
 
@@ -204,6 +205,8 @@ class ProgramResource(TrackerResource):
         super().save_m2m(instance, row, **kwargs)
         instance.regions.set(instance.imported_lists["regions"])
         set_priority_sectors(instance, instance.imported_lists["priority_sectors"])
+        # After the lists: the match runs once the whole file commits (never for a dry run).
+        program_saved(instance)
 
 
 class OrganizationResource(TrackerResource):

@@ -5,6 +5,15 @@ reader's language and falls back to Chinese. Logic about one row lives on its mo
 touch several rows are in `tracker.services`, reads that pages need in `tracker.selectors`.
 """
 
+from tracker.models.alerts import (
+    AlertChannel,
+    AlertDelivery,
+    AlertDigest,
+    AlertKind,
+    AlertMessage,
+    AlertPreference,
+    ProgramWatch,
+)
 from tracker.models.applications import (
     Application,
     Attachment,
@@ -24,7 +33,7 @@ from tracker.models.organizations import (
     OrganizationKind,
     new_calendar_token,
 )
-from tracker.models.outbox import OutboxChange, PlanningState, Reminder, Subscription
+from tracker.models.outbox import OutboxChange, OutboxRow, PlanningState, Reminder, Subscription
 from tracker.models.programs import (
     CLOSING_SOON_DAYS,
     Program,
@@ -37,6 +46,12 @@ from tracker.models.webhooks import Webhook, validate_webhook_url
 
 __all__ = [
     "CLOSING_SOON_DAYS",
+    "AlertChannel",
+    "AlertDelivery",
+    "AlertDigest",
+    "AlertKind",
+    "AlertMessage",
+    "AlertPreference",
     "Application",
     "Attachment",
     "Authority",
@@ -52,9 +67,11 @@ __all__ = [
     "Organization",
     "OrganizationKind",
     "OutboxChange",
+    "OutboxRow",
     "PlanningState",
     "Program",
     "ProgramSector",
+    "ProgramWatch",
     "Region",
     "Reminder",
     "Sector",

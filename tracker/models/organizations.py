@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -66,6 +67,12 @@ class Organization(models.Model):
     sectors = models.ManyToManyField(
         Sector, related_name="organizations", blank=True, verbose_name=_("sectors")
     )
+    # Part of the profile matching reads (eligibility.Profile.for_organization): the kinds of
+    # the partners it applies with; None means not given, [] means none.
+    partner_kinds = models.JSONField(
+        _("partners' kinds"), null=True, blank=True, default=None,
+        help_text=_("The kinds of organization it usually applies with."),
+    )
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Illustrative record from the seed article.")
     )
@@ -109,6 +116,19 @@ class Organization(models.Model):
 
     def __str__(self):
         return localized(self, "name")
+
+    def clean(self):
+        kinds = self.partner_kinds
+        if kinds is not None and not (
+            isinstance(kinds, list) and set(kinds) <= set(OrganizationKind.values)
+        ):
+            raise ValidationError({
+                "partner_kinds": ValidationError(
+                    _("Choose partner kinds from: %(kinds)s."),
+                    code="partner_kinds",
+                    params={"kinds": ", ".join(OrganizationKind.values)},
+                )
+            })
 
     @property
     def name(self):

@@ -54,24 +54,19 @@ class Subscription(models.Model):
         return self.email
 
 
-class ReminderQuerySet(models.QuerySet):
+class OutboxQuerySet(models.QuerySet):
     def due(self, now):
-        return self.filter(status=Reminder.Status.PENDING, next_attempt_at__lte=now)
+        return self.filter(status=OutboxRow.Status.PENDING, next_attempt_at__lte=now)
 
     def stuck(self, now):
-        return self.filter(Reminder.stuck_q(now))
+        return self.filter(OutboxRow.stuck_q(now))
 
 
-class Reminder(models.Model):
-    """The outbox: one message to one reader about one milestone date. A reader is a contact
-    (by email), a subscription (by email) or an organization's group robot (by webhook).
+class OutboxRow(models.Model):
+    """What every outbox row carries for `notifications.sending` (reminders, alert deliveries):
+    the delivery state, the claim and the backoff. The subclass adds who gets what, under its
+    own unique key."""
 
-    The row is the truth, the queue only a trigger: planning inserts rows (a rerun hits the
-    unique key and inserts nothing), senders claim rows with a conditional update, and a row
-    is marked sent right after the channel accepted it.
-    """
-
-    CHANGE_NOTICE = -1
     LEASE = datetime.timedelta(minutes=15)
 
     class Status(models.TextChoices):
@@ -81,6 +76,57 @@ class Reminder(models.Model):
         FAILED = "failed", _("Failed")
         SUPERSEDED = "superseded", _("Superseded")
         CANCELLED = "cancelled", _("Cancelled")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    claim_token = models.UUIDField(_("claim token"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # notifications.sending.claim() scans pending rows by next attempt time.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="%(app_label)s_%(class)s_due_idx",
+            ),
+        ]
+
+    @classmethod
+    def stuck_q(cls, now):
+        """Claimed longer ago than the lease: the sender died mid-batch, or SMTP hung. Whether
+        the mail went out is unknown, so these wait for a person instead of being resent."""
+        return Q(status=cls.Status.SENDING, claimed_at__lt=now - cls.LEASE)
+
+    def is_stuck(self, now):
+        return self.status == self.Status.SENDING and self.claimed_at < now - self.LEASE
+
+    def backoff(self):
+        """5, 10, 20 … minutes (by default) after the 1st, 2nd, 3rd failed attempt."""
+        base = settings.REMINDER_BACKOFF_SECONDS
+        return datetime.timedelta(seconds=base * 2 ** max(self.attempts - 1, 0))
+
+
+class Reminder(OutboxRow):
+    """The outbox: one message to one reader about one milestone date. A reader is a contact
+    (by email), a subscription (by email) or an organization's group robot (by webhook).
+
+    The row is the truth, the queue only a trigger: planning inserts rows (a rerun hits the
+    unique key and inserts nothing), senders claim rows with a conditional update, and a row
+    is marked sent right after the channel accepted it.
+    """
+
+    CHANGE_NOTICE = -1
 
     milestone = models.ForeignKey(
         Milestone, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("milestone")
@@ -109,21 +155,8 @@ class Reminder(models.Model):
     )
     version = models.PositiveIntegerField(_("date version"))
     due_on = models.DateField(_("due on"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"))
-    claim_token = models.UUIDField(_("claim token"), null=True, blank=True)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
-    objects = ReminderQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(OutboxRow.Meta):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
@@ -147,26 +180,9 @@ class Reminder(models.Model):
                 condition=Q(lead_days__gte=-1), name="tracker_reminder_lead_days_range"
             ),
         ]
-        indexes = [
-            # notifications.sending.claim() scans pending rows by next attempt time.
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(status="pending"),
-                name="tracker_reminder_due_idx",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.recipient_key} · {self.milestone_id} · {self.lead_days}"
-
-    @classmethod
-    def stuck_q(cls, now):
-        """Claimed longer ago than the lease: the sender died mid-batch, or SMTP hung. Whether
-        the mail went out is unknown, so these wait for a person instead of being resent."""
-        return Q(status=cls.Status.SENDING, claimed_at__lt=now - cls.LEASE)
-
-    def is_stuck(self, now):
-        return self.status == self.Status.SENDING and self.claimed_at < now - self.LEASE
 
     @property
     def is_change_notice(self):
@@ -190,11 +206,6 @@ class Reminder(models.Model):
     def key_for(reader):
         prefix = {Contact: "c", Subscription: "s", Webhook: "w"}[type(reader)]
         return f"{prefix}{reader.pk}"
-
-    def backoff(self):
-        """5, 10, 20 … minutes (by default) after the 1st, 2nd, 3rd failed attempt."""
-        base = settings.REMINDER_BACKOFF_SECONDS
-        return datetime.timedelta(seconds=base * 2 ** max(self.attempts - 1, 0))
 
 
 class OutboxChange(models.Model):

@@ -237,6 +237,16 @@ class Program(models.Model):
         related_name="later_editions",
         verbose_name=_("previous edition"),
     )
+    # The version goes up when what the verdicts read changes (its fingerprint, see
+    # `eligibility.registry.fingerprint`): alerts are planned once per version, and a version
+    # not planned yet (a lost task) is planned by the next sweep (notifications.alerts).
+    alert_version = models.PositiveIntegerField(_("alert version"), default=0, editable=False)
+    alert_fingerprint = models.CharField(
+        _("alert fingerprint"), max_length=64, blank=True, editable=False
+    )
+    alert_planned_version = models.PositiveIntegerField(
+        _("alert version planned"), default=0, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Row fields only: sectors, milestones and checklist rows are not versioned.

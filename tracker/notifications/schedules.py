@@ -12,6 +12,21 @@ SCHEDULES = [
         "minutes": 5,
         "repeats": -1,
     },
+    {
+        # The safety net of the trigger queued when a program is saved (services.alerts).
+        "name": "tracker.send_alerts",
+        "func": "tracker.tasks.send_alerts",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 5,
+        "repeats": -1,
+    },
+    {
+        # Hourly; digests.plan() waits for the digest hour and plans each day's digests once.
+        "name": "tracker.send_digests",
+        "func": "tracker.tasks.send_digests",
+        "schedule_type": Schedule.HOURLY,
+        "repeats": -1,
+    },
 ]
 
 

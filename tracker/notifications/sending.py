@@ -1,7 +1,9 @@
 """Sending the outbox: claim due rows, hand them one at a time to a channel, record the result.
 
-`send_due()` is the sweep the django-q2 schedule triggers; it is safe to run twice, late, or on
-several clusters at once. What holds, exactly:
+Every outbox table (reminders, alert deliveries: subclasses of `models.OutboxRow`) is sent by
+the same code, described by an `Outbox`. `send_due()` is the reminders' sweep the django-q2
+schedule triggers (`notifications.alerts.sweep()` the alerts'); it is safe to run twice, late,
+or on several clusters at once. What holds, exactly:
 - A row is delivered only by the sender whose conditional UPDATE moved it from *pending* to
   *sending* under its claim token, and it is marked *sent* right after the channel accepted it.
 - Only the row being handed to the channel is ever in *sending*. A claim *reserves* a batch:
@@ -17,13 +19,14 @@ import functools
 import logging
 import time
 import uuid
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
-from tracker.models import ItemWork, Reminder
+from tracker.models import ItemWork, OutboxRow, Reminder
 from tracker.notifications.channels.base import PermanentFailure
 from tracker.notifications.channels.email import EmailChannel
 from tracker.notifications.channels.webhook import WebhookChannel
@@ -43,6 +46,37 @@ SENDING_PREFETCH = [
     Prefetch("application__item_work", queryset=ItemWork.objects.select_related("owner")),
 ]
 
+
+@dataclass(frozen=True)
+class Outbox:
+    """One outbox table and how its rows are sent: `scope` narrows the rows this sender takes
+    (the alert deliveries of one channel), `related`/`prefetch` load what the channel renders
+    with the claim, `channel` makes the channel of a batch. A table whose readers take
+    different media (a reminder goes to an address or to a group robot) names a channel per
+    row's `channel_kind` in `channels`."""
+
+    model: type
+    channel: object
+    related: list = field(default_factory=list)
+    prefetch: list = field(default_factory=list)
+    scope: Q = field(default_factory=Q)
+    channels: dict = field(default_factory=dict)
+
+    def due(self, now):
+        return self.model.objects.filter(self.scope).due(now)
+
+    def by_channel(self, batch):
+        """(channel class, rows) for each medium of a claimed batch, claim order kept."""
+        groups = {}
+        for row in batch:
+            kind = getattr(row, "channel_kind", None)
+            groups.setdefault(self.channels.get(kind, self.channel), []).append(row)
+        return groups.items()
+
+
+REMINDERS = Outbox(Reminder, EmailChannel, SENDING_RELATED, SENDING_PREFETCH, channels=CHANNELS)
+
+
 def sweep_seconds():
     """A sweep stops sending after this long (REMINDER_SWEEP_SECONDS), so that even with one
     last message waiting out its channel's timeout it ends within Q_CLUSTER["timeout"] (a
@@ -58,13 +92,14 @@ def channel_timeout():
 def reservation():
     """How long a claimed batch stays its sender's: a whole sweep and one message waiting out
     the channel's timeout, so a live sender keeps its batch. Were it to run out all the same,
-    another sender could take the rest, and each row would still go out once: the move to sending is
-    conditional on the token."""
+    another sender could take the rest, and each row would still go out once: the move to
+    sending is conditional on the token."""
     return datetime.timedelta(seconds=sweep_seconds() + channel_timeout())
 
 
-def claim(limit, now=None):
-    """Reserve up to `limit` due rows under a fresh claim token; returns them in claim order.
+def claim(limit, now=None, outbox=REMINDERS):
+    """Reserve up to `limit` due rows of `outbox` under a fresh claim token; returns them in
+    claim order.
 
     On PostgreSQL, SKIP LOCKED lets concurrent senders take disjoint batches without waiting.
     SQLite has no row locks (select_for_update is a no-op there), but our IMMEDIATE
@@ -73,26 +108,27 @@ def claim(limit, now=None):
     """
     now = now or timezone.now()
     token = uuid.uuid4()
+    rows = outbox.model.objects
     with transaction.atomic():
         ids = list(
-            Reminder.objects.due(now)
+            outbox.due(now)
             .order_by(*CLAIM_ORDER)
             .select_for_update(skip_locked=True)
             .values_list("id", flat=True)[:limit]
         )
-        Reminder.objects.filter(id__in=ids).due(now).update(
+        rows.filter(id__in=ids).due(now).update(
             claim_token=token, next_attempt_at=now + reservation()
         )
     order = {pk: position for position, pk in enumerate(ids)}
-    claimed = Reminder.objects.filter(id__in=ids, claim_token=token, status=Reminder.Status.PENDING)
-    batch = list(claimed.select_related(*SENDING_RELATED).prefetch_related(*SENDING_PREFETCH))
+    claimed = rows.filter(id__in=ids, claim_token=token, status=OutboxRow.Status.PENDING)
+    batch = list(claimed.select_related(*outbox.related).prefetch_related(*outbox.prefetch))
     return sorted(batch, key=lambda reminder: order[reminder.pk])
 
 
-def due_for_sending(now):
+def due_for_sending(now, outbox=REMINDERS):
     """The rows the next claims would take, in that order (for the dry run)."""
-    due = Reminder.objects.due(now).select_related(*SENDING_RELATED)
-    return due.prefetch_related(*SENDING_PREFETCH).order_by(*CLAIM_ORDER)
+    due = outbox.due(now).select_related(*outbox.related)
+    return due.prefetch_related(*outbox.prefetch).order_by(*CLAIM_ORDER)
 
 
 class _Outcome:
@@ -102,27 +138,27 @@ class _Outcome:
         self.reminder, self.current, self.fields = reminder, current, fields
 
     def save(self):
-        Reminder.objects.filter(
+        type(self.reminder).objects.filter(
             pk=self.reminder.pk, claim_token=self.reminder.claim_token, status=self.current
         ).update(**self.fields)
 
 
 def _sent(reminder):
     return _Outcome(
-        reminder, Reminder.Status.SENDING,
-        status=Reminder.Status.SENT, sent_at=timezone.now(), last_error="",
+        reminder, OutboxRow.Status.SENDING,
+        status=OutboxRow.Status.SENT, sent_at=timezone.now(), last_error="",
     )
 
 
-def _failed(reminder, exc, current=Reminder.Status.SENDING):
+def _failed(reminder, exc, current=OutboxRow.Status.SENDING):
     """Back to pending with backoff, or failed for good after the last attempt or a permanent
     refusal. `current`: the row's status now (pending when it was never handed over)."""
-    logger.warning("Reminder %s failed: %r", reminder.pk, exc)
+    logger.warning("%s %s failed: %r", type(reminder).__name__, reminder.pk, exc)
     permanent = isinstance(exc, PermanentFailure)
     gave_up = permanent or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS
     return _Outcome(
         reminder, current,
-        status=Reminder.Status.FAILED if gave_up else Reminder.Status.PENDING,
+        status=OutboxRow.Status.FAILED if gave_up else OutboxRow.Status.PENDING,
         attempts=reminder.attempts,
         next_attempt_at=timezone.now() + reminder.backoff(),
         last_error=(str(exc) if permanent else f"{type(exc).__name__}: {exc}")[:2000],
@@ -139,9 +175,12 @@ def _hand_over(reminder, outcome):
     one commit per message, as marking it sent alone took.
     """
     now = timezone.now()
-    if outcome is not None and outcome.fields["status"] == Reminder.Status.SENT:
+    model = type(reminder)
+    if outcome is not None and outcome.fields["status"] == OutboxRow.Status.SENT:
         with connection.cursor() as cursor:
-            cursor.execute(_sent_and_next_sql(), _sent_and_next_params(outcome, reminder, now))
+            cursor.execute(
+                _sent_and_next_sql(model), _sent_and_next_params(outcome, reminder, now)
+            )
             changed = cursor.rowcount
         # The previous row is this sender's, in sending under its token, so it always changes:
         # a count short of two means `reminder` did not.
@@ -149,22 +188,22 @@ def _hand_over(reminder, outcome):
     else:
         if outcome is not None:
             outcome.save()
-        moved = Reminder.objects.filter(
-            pk=reminder.pk, claim_token=reminder.claim_token, status=Reminder.Status.PENDING
-        ).update(status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1) == 1
+        moved = model.objects.filter(
+            pk=reminder.pk, claim_token=reminder.claim_token, status=OutboxRow.Status.PENDING
+        ).update(status=OutboxRow.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1) == 1
     if moved:
         reminder.attempts += 1
     return moved
 
 
 @functools.cache
-def _sent_and_next_sql():
+def _sent_and_next_sql(model):
     """One UPDATE marking the previous row sent and handing the next one over, written by hand:
     building it with the ORM (CASE expressions) cost more per message than the SMTP exchange.
     The ORM's own quoting and column names keep it in step with the model."""
-    table = connection.ops.quote_name(Reminder._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     id_, status, sent_at, last_error, claimed_at, attempts, token = (
-        connection.ops.quote_name(Reminder._meta.get_field(name).column)
+        connection.ops.quote_name(model._meta.get_field(name).column)
         for name in ("id", "status", "sent_at", "last_error", "claimed_at", "attempts",
                      "claim_token")
     )
@@ -181,38 +220,37 @@ def _sent_and_next_sql():
 
 def _sent_and_next_params(outcome, reminder, now):
     sent, following = outcome.reminder.pk, reminder.pk
+    meta, status = type(reminder)._meta, OutboxRow.Status
     sent_at, claimed_at = (
-        Reminder._meta.get_field(name).get_db_prep_value(value, connection)
+        meta.get_field(name).get_db_prep_value(value, connection)
         for name, value in (("sent_at", outcome.fields["sent_at"]), ("claimed_at", now))
     )
-    token = Reminder._meta.get_field("claim_token").get_db_prep_value(
-        reminder.claim_token, connection
-    )
+    token = meta.get_field("claim_token").get_db_prep_value(reminder.claim_token, connection)
     return [
-        sent, Reminder.Status.SENT, Reminder.Status.SENDING,
+        sent, status.SENT, status.SENDING,
         sent, sent_at,
         sent,
         following, claimed_at,
         following,
-        token, sent, Reminder.Status.SENDING, following, Reminder.Status.PENDING,
+        token, sent, status.SENDING, following, status.PENDING,
     ]
 
 
-def deliver(batch, until=None, channel=None):
-    """Send a claimed batch through `channel` (email by default), one row at a time.
+def deliver(batch, until=None, channel=None, outbox=REMINDERS):
+    """Send a claimed batch through `channel` (by default the outbox's), one row at a time.
 
     Past `until` (a time.monotonic() value) the rest of the batch is handed back: a slow server
     must not keep the sweep running into the task timeout, where the worker would be killed.
     Returns (sent, failed) counts.
     """
-    channel = channel or EmailChannel()
+    channel = channel or outbox.channel()
     channel.prepare(batch)
     try:
         channel.open()
     except Exception as exc:  # the medium is down: the whole batch waits for its next attempt
         for reminder in batch:
             reminder.attempts += 1
-            _failed(reminder, exc, current=Reminder.Status.PENDING).save()
+            _failed(reminder, exc, current=OutboxRow.Status.PENDING).save()
         return 0, len(batch)
     sent = failed = 0
     outcome = None
@@ -244,46 +282,37 @@ def deliver(batch, until=None, channel=None):
 def release(batch):
     """Hand reserved rows that were never handed over back to the queue, due as they were
     when claimed."""
-    Reminder.objects.filter(
+    type(batch[0]).objects.filter(
         pk__in=[r.pk for r in batch],
         claim_token=batch[0].claim_token,
-        status=Reminder.Status.PENDING,
+        status=OutboxRow.Status.PENDING,
     ).update(claim_token=None, next_attempt_at=F("next_attempt_at") - reservation())
 
 
 def send_due(now=None):
-    """The sweep: plan, then claim and deliver batches until none is due or time is up."""
+    """The reminders' sweep: plan, then send what is due."""
     now = now or timezone.now()
-    totals = {"planned": plan(now), "sent": 0, "failed": 0}
+    return {"planned": plan(now), **drain(REMINDERS, now)}
+
+
+def drain(outbox, now):
+    """Claim and deliver batches of `outbox` until none is due or time is up."""
+    totals = {"sent": 0, "failed": 0}
     until = time.monotonic() + sweep_seconds()
     while time.monotonic() < until:
-        batch = claim(settings.REMINDER_BATCH_SIZE, now)
+        batch = claim(settings.REMINDER_BATCH_SIZE, now, outbox)
         if not batch:
             break
-        sent, failed = deliver_by_channel(batch, until)
-        totals["sent"] += sent
-        totals["failed"] += failed
+        for channel, rows in outbox.by_channel(batch):
+            sent, failed = deliver(rows, until, channel(), outbox)
+            totals["sent"] += sent
+            totals["failed"] += failed
     return totals
-
-
-def deliver_by_channel(batch, until=None):
-    """Deliver a claimed batch, each reader's rows through its own channel (mail to contacts
-    and subscribers, posts to group robots), in claim order within each channel. Returns
-    (sent, failed) counts."""
-    groups = {}
-    for reminder in batch:
-        groups.setdefault(reminder.channel_kind, []).append(reminder)
-    sent = failed = 0
-    for kind, rows in groups.items():
-        counts = deliver(rows, until, CHANNELS[kind]())
-        sent += counts[0]
-        failed += counts[1]
-    return sent, failed
 
 
 def retry_now(queryset, now=None):
     """Queue failed rows again, and stuck ones once a person has checked they never went out."""
     now = now or timezone.now()
-    return queryset.filter(Q(status=Reminder.Status.FAILED) | Reminder.stuck_q(now)).update(
-        status=Reminder.Status.PENDING, attempts=0, next_attempt_at=now, claim_token=None
+    return queryset.filter(Q(status=OutboxRow.Status.FAILED) | OutboxRow.stuck_q(now)).update(
+        status=OutboxRow.Status.PENDING, attempts=0, next_attempt_at=now, claim_token=None
     )

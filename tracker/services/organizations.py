@@ -18,9 +18,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Claim, Invitation, Membership, Organization, new_calendar_token
+from tracker.models import (
+    AlertKind,
+    AlertPreference,
+    Claim,
+    Invitation,
+    Membership,
+    Organization,
+    new_calendar_token,
+)
 from tracker.notifications.invitations import send_invitation
 from tracker.notifications.tokens import invitation_pk
+from tracker.services.alerts import organization_saved, set_preferences
 from tracker.services.reminders import default_on_for_owner
 
 CREDIT_CODE_TAKEN = _(
@@ -31,6 +40,7 @@ OWNER_ONLY = _("Only an owner of %(organization)s can do this.")
 LAST_OWNER = _(
     "%(user)s is the only owner of %(organization)s: make someone else owner first."
 )
+NOT_A_MEMBER = _("Only members of %(organization)s can change its profile.")
 INVITATION_INVALID = _("This invitation link is not valid. Ask for a new invitation.")
 INVITATION_EXPIRED = _("This invitation has expired. Ask an owner for a new one.")
 
@@ -418,3 +428,29 @@ def decide_claim(claim, approve, by):
         # site's default is what a new firm reads until it says otherwise.
         default_on_for_owner(membership, language=settings.LANGUAGE_CODE)
     return claim
+
+
+@transaction.atomic
+def save_organization_profile(user, organization, *, profile, alerts=False):
+    """Write what a self-check's `profile` says (kind, region, sectors, partners' kinds) into
+    `organization`, which matching reads; what the profile leaves unknown keeps its value.
+    With `alerts`, `user` hears of new matching programs from now on. Once committed, the
+    organization is matched against the programs open now (it may match programs published
+    before it had a profile)."""
+    if not Membership.objects.filter(user=user, organization=organization).exists():
+        raise ValidationError(NOT_A_MEMBER, code="not_a_member",
+                              params={"organization": organization})
+    if profile.kind is not None:
+        organization.kind = profile.kind
+    if profile.region is not None:
+        organization.region = profile.region
+    if profile.partner_kinds is not None:
+        organization.partner_kinds = sorted(profile.partner_kinds)
+    organization.full_clean()
+    organization.save()
+    if profile.sectors is not None:
+        organization.sectors.set(profile.sectors)
+    if alerts:
+        set_preferences(user, {AlertKind.NEW_MATCH: AlertPreference.Frequency.IMMEDIATE})
+    organization_saved(organization)
+    return organization

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_noop, pgettext_lazy
 from tracker import ids
 from tracker.eligibility import Profile
 from tracker.models import (
+    AlertKind,
+    AlertPreference,
     Application,
     Authority,
     ItemWork,
@@ -22,7 +24,7 @@ from tracker.models import (
     Sector,
     Webhook,
 )
-from tracker.selectors.organizations import trackable_organizations
+from tracker.selectors.organizations import member_organizations, trackable_organizations
 from tracker.validators import normalize_credit_code
 from tracker.web.widgets import RegionField
 
@@ -356,3 +358,41 @@ class WebhookForm(ServiceErrorsMixin, forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=settings.LANGUAGES, initial="zh-hans"
     )
+
+
+class AlertPreferencesForm(forms.Form):
+    """How a member wants each kind of alert (every organization they belong to)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in AlertKind.choices:
+            self.fields[kind] = forms.ChoiceField(
+                label=label, choices=AlertPreference.Frequency.choices,
+                widget=forms.RadioSelect,
+            )
+
+
+class WatchForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none()
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = member_organizations(user)
+
+
+class SaveProfileForm(forms.Form):
+    """Save a self-check's answers as the profile of one of the member's organizations."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Save these answers as the profile of"), queryset=Organization.objects.none(),
+        empty_label=None,
+    )
+    alerts = forms.BooleanField(
+        label=_("Tell me when a new program matches"), required=False, initial=True
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = member_organizations(user).order_by("name_zh")

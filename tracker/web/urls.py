@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from tracker.web.views import (
     applications,
     feeds,
+    notifications,
     organizations,
     programs,
     regions,
@@ -18,9 +19,11 @@ urlpatterns = [
     path("programs/", programs.programs, name="programs"),
     path("programs/<slug:slug>/", programs.program_detail, name="program"),
     path("programs/<slug:slug>/track/", programs.track, name="track"),
+    path("programs/<slug:slug>/watch/", programs.watch, name="watch"),
     path("programs/<slug:slug>/calendar.ics", programs.program_calendar, name="program_calendar"),
     path("calendar/<str:token>.ics", feeds.organization_calendar, name="organization_calendar"),
     path("check/", self_check.self_check, name="check"),
+    path("check/save/", self_check.save_profile, name="check_save"),
     # Six digits or nothing: anything else (a NUL byte, which PostgreSQL refuses in a text
     # comparison) never reaches the database.
     re_path(r"^regions/(?P<code>[0-9]{6})/children/$", regions.children, name="region_children"),
@@ -114,5 +117,13 @@ urlpatterns = [
     path("my/organizations/<int:pk>/calendar-reset/", feeds.calendar_reset, name="calendar_reset"),
     path("my/reminders/", reminders.reminders, name="reminders"),
     path("my/reminders/<int:pk>/", reminders.reminders_save, name="reminders_save"),
+    path("my/alerts/", notifications.alert_settings, name="alerts"),
+    path("my/notifications/", notifications.notifications, name="notifications"),
+    path("my/notifications/read/", notifications.notifications_read_all, name="notifications_read"),
+    path(
+        "my/notifications/<int:pk>/read/",
+        notifications.notification_read,
+        name="notification_read",
+    ),
     path("unsubscribe/<str:token>/", feeds.unsubscribe, name="unsubscribe"),
 ]

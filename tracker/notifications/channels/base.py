@@ -1,4 +1,5 @@
-"""The seam between the outbox and a medium (email and group-robot webhooks today)."""
+"""The seam between an outbox and a medium (email and group-robot webhooks; in-app alerts are
+written, not sent)."""
 
 
 class PermanentFailure(Exception):

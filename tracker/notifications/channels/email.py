@@ -1,4 +1,5 @@
-"""Reminders by email, over one SMTP connection per batch and one SMTP transaction per message."""
+"""Outbox rows by email, over one SMTP connection per batch and one SMTP transaction per
+message. What a row's mail says comes from a mails class (`ReminderMails`, `AlertMails`)."""
 
 import smtplib
 
@@ -17,12 +18,15 @@ def is_permanent(exc):
 
 
 class EmailChannel(Channel):
-    def __init__(self):
+    def __init__(self, mails_class=ReminderMails):
+        """`mails_class(batch)` renders a batch's mails: `message(row, connection)` a Django
+        message, `sendmail_args(row)` the bytes for smtplib, or None for Django's path."""
+        self.mails_class = mails_class
         self.mails = None
         self.backend = None
 
     def prepare(self, batch):
-        self.mails = ReminderMails(batch)
+        self.mails = self.mails_class(batch)
 
     def open(self):
         self.backend = mail.get_connection()

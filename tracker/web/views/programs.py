@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +14,8 @@ from tracker.selectors import calendars as calendar_selectors
 from tracker.selectors.organizations import trackable_organizations
 from tracker.selectors.programs import landing_programs, listed_programs, program_for
 from tracker.services import applications as application_services
-from tracker.web.forms import ProgramFilterForm, TrackForm
+from tracker.services.alerts import watch_program
+from tracker.web.forms import ProgramFilterForm, TrackForm, WatchForm
 from tracker.web.views.responses import back_to_dashboard, ics_response, tell
 
 
@@ -75,6 +77,23 @@ def track(request, slug):
     )
     tell(request, application, messages.SUCCESS, _("You now track this program."))
     return back_to_dashboard(application)
+
+
+@login_required
+@require_POST
+def watch(request, slug):
+    program = program_for(request.user, slug)
+    form = WatchForm(request.POST, user=request.user)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose one of your organizations."))
+        watch_program(request.user, form.cleaned_data["organization"], program)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("You will be told the day it opens, in your notifications "
+                                    "and by email."))
+    return redirect("tracker:program", slug=slug)
 
 
 def program_calendar(request, slug):

@@ -1,0 +1,33 @@
+"""Reads for the notification centre and the header's unread count."""
+
+from tracker.models import AlertChannel, AlertDelivery, AlertKind, AlertPreference
+from tracker.notifications.alert_texts import render
+
+PAGE_SIZE = 50
+
+
+def inbox(user):
+    """`user`'s in-app alerts about organizations they are still a member of: someone who
+    left a team no longer reads its news."""
+    return AlertDelivery.objects.filter(
+        user=user, channel=AlertChannel.IN_APP, message__organization__memberships__user=user
+    )
+
+
+def notifications(user, language, limit=PAGE_SIZE):
+    """[(delivery, AlertText)], newest first, in one query: the texts are rendered from the
+    rows loaded with it."""
+    rows = inbox(user).select_related(
+        "message__program__authority", "message__organization"
+    ).order_by("-created_at", "-id")[:limit]
+    return [(delivery, render(delivery.message, language)) for delivery in rows]
+
+
+def unread_count(user):
+    return inbox(user).filter(read_at=None).count()
+
+
+def preferences(user):
+    """{kind: frequency} for every kind, defaults filled in; one query."""
+    chosen = dict(AlertPreference.objects.filter(user=user).values_list("kind", "frequency"))
+    return {kind: chosen.get(kind, AlertPreference.DEFAULTS[kind]) for kind in AlertKind.values}
