@@ -24,6 +24,7 @@ from tracker.models import (
     Milestone,
     Organization,
     Program,
+    Qualification,
     Region,
     Sector,
 )
@@ -31,7 +32,9 @@ from tracker.services.applications import add_co_builder
 from tracker.services.programs import set_priority_sectors
 
 REGIONS_FILE = Path("regions") / "gb2260.csv"
-SECTIONS = ["authorities", "sectors", "programs", "organizations", "applications"]
+SECTIONS = [
+    "authorities", "sectors", "qualifications", "programs", "organizations", "applications"
+]
 
 
 class SeedError(Exception):
@@ -261,6 +264,12 @@ def _load_sector(item):
     _upsert(Sector, {"code": item.pop("code")}, item)
 
 
+def _load_qualification(item):
+    # Listed in the file's order (by id) until an administrator sets positions.
+    _take(item, ["code", "name_zh", "name_en"], required=["code", "name_zh"])
+    _upsert(Qualification, {"code": item.pop("code")}, item)
+
+
 PROGRAM_FIELDS = [
     f.name
     for f in Program._meta.concrete_fields
@@ -348,6 +357,7 @@ def _load_application(item):
 LOADERS = {
     "authorities": _load_authority,
     "sectors": _load_sector,
+    "qualifications": _load_qualification,
     "programs": _load_program,
     "organizations": _load_organization,
     "applications": _load_application,

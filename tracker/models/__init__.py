@@ -14,6 +14,13 @@ from tracker.models.applications import (
 )
 from tracker.models.catalog import Authority, Region, Sector
 from tracker.models.checklists import ChecklistItem, checklist_progress, item_done
+from tracker.models.conditions import (
+    ConditionConfirmation,
+    FactThreshold,
+    ManualCondition,
+    QualificationRequirement,
+)
+from tracker.models.facts import Fact, HeldQualification, OrganizationFact, Qualification
 from tracker.models.milestones import Milestone
 from tracker.models.organizations import (
     Claim,
@@ -43,15 +50,23 @@ __all__ = [
     "ChecklistTick",
     "Claim",
     "CoBuilder",
+    "ConditionConfirmation",
     "Contact",
+    "Fact",
+    "FactThreshold",
+    "HeldQualification",
     "Invitation",
     "ItemWork",
+    "ManualCondition",
     "Membership",
     "Milestone",
     "Organization",
+    "OrganizationFact",
     "OrganizationKind",
     "Program",
     "ProgramSector",
+    "Qualification",
+    "QualificationRequirement",
     "Region",
     "Reminder",
     "Sector",
