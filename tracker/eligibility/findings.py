@@ -73,6 +73,11 @@ class Verdict:
         return Summary.ELIGIBLE
 
     @property
+    def confirmable(self):
+        """Whether some finding asks the applicant to confirm a condition itself."""
+        return any(f.confirm for f in self.findings)
+
+    @property
     def summary_label(self):
         return Summary(self.summary).label
 

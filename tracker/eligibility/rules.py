@@ -8,7 +8,6 @@ parameters (`findings.Text`), like Django's password validators each return thei
 from collections import defaultdict
 
 from django.db.models import F, Prefetch
-from django.utils.text import capfirst
 
 from tracker.eligibility.findings import Amount, Day, Finding, Names, Outcome, Text, _
 from tracker.eligibility.registry import Rule, register
@@ -378,6 +377,16 @@ class FactThresholdRule(Rule):
             return cls.REGISTERED_ON
         return f"fact_{fact}" if year is None else f"fact_{fact}_{year}"
 
+    @classmethod
+    def asked(cls, question):
+        """(fact, year) a self-check field answers, the reverse of `question()`."""
+        if question == cls.REGISTERED_ON:
+            return Fact.YEARS_REGISTERED, None
+        name, _sep, year = question.removeprefix("fact_").rpartition("_")
+        if year.isdigit():
+            return Fact(name), int(year)
+        return Fact(question.removeprefix("fact_")), None
+
     def questions(self, program):
         return [self.question(t.fact, t.year) for t in program.fact_thresholds.all()]
 
@@ -397,7 +406,7 @@ class FactThresholdRule(Rule):
         }
         finding = dict(
             rule=self.key,
-            label=capfirst(fact.label),
+            label=fact.label,
             requirement=Text(_("%(fact)s%(in_year)s: %(bound)s %(value)s %(unit)s."), **params),
             citation=threshold.clause,
         )

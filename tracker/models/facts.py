@@ -20,11 +20,11 @@ class Fact(models.TextChoices):
     """The facts a threshold can read. `YEARS_REGISTERED` is computed from the registration
     date, the others are entered per year."""
 
-    MAIN_REVENUE = "main_revenue", _("main-business revenue")
-    EMPLOYEES = "employees", _("number of employees")
+    MAIN_REVENUE = "main_revenue", _("Main-business revenue")
+    EMPLOYEES = "employees", _("Number of employees")
     RD_RATIO = "rd_ratio", _("R&D expenses as a share of revenue")
-    REGISTERED_CAPITAL = "registered_capital", _("registered capital")
-    YEARS_REGISTERED = "years_registered", _("years since registration")
+    REGISTERED_CAPITAL = "registered_capital", _("Registered capital")
+    YEARS_REGISTERED = "years_registered", _("Years since registration")
 
     @property
     def unit(self):
