@@ -495,16 +495,35 @@ class FactRows(RowsFormSet):
 
 
 class QualificationRowForm(forms.Form):
-    qualification = forms.ModelChoiceField(
-        label=_("Qualification"), queryset=Qualification.objects.all(), empty_label="—"
+    # Choices given by the formset, read once for all rows (a ModelChoiceField per row would
+    # query the list once per row).
+    qualification = forms.TypedChoiceField(
+        label=_("Qualification"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose one of the qualifications listed.")},
     )
     valid_until = forms.DateField(
         label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args, qualifications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.qualifications = qualifications
+        self.fields["qualification"].choices = [
+            ("", "—"), *((pk, str(q)) for pk, q in qualifications.items())
+        ]
+
+    def clean_qualification(self):
+        return self.qualifications[self.cleaned_data["qualification"]]
+
 
 class QualificationRows(RowsFormSet):
     twice = _("%(qualification)s is listed twice: keep one row.")
+
+    def get_form_kwargs(self, index):
+        if not hasattr(self, "_qualifications"):
+            self._qualifications = {q.pk: q for q in Qualification.objects.all()}
+        return {"qualifications": self._qualifications}
 
     def key(self, data):
         return data["qualification"]

@@ -31,7 +31,7 @@ def organization_facts(request, pk):
     )
     qualification_rows = QualificationRowsFormSet(
         data, prefix="qualifications",
-        initial=[{"qualification": q.qualification, "valid_until": q.valid_until} for q in held],
+        initial=[{"qualification": q.qualification_id, "valid_until": q.valid_until} for q in held],
     )
     if data is not None and all(
         [form.is_valid(), fact_rows.is_valid(), qualification_rows.is_valid()]
