@@ -95,8 +95,13 @@ class SelfCheckForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, counts, **kwargs):
+    def __init__(self, *args, counts=None, **kwargs):
+        """`counts` ({question: programs it decides}) prunes and orders the questions; without
+        it every fixed question is asked, in the order above."""
         super().__init__(*args, **kwargs)
+        self.counts = counts
+        if counts is None:
+            return
         for question in counts:
             if question.startswith("fact_"):
                 self.fields[question] = fact_question_field(question)
@@ -107,12 +112,11 @@ class SelfCheckForm(forms.Form):
             field.help_text = ngettext_lazy(
                 "Decides %(n)d open program.", "Decides %(n)d open programs.", "n"
             ) % {"n": counts[question]}
-        self.counts = counts
 
     @property
     def first_question(self):
         """(label, number of programs) of the question that decides most, or None."""
-        for question, field in self.fields.items():
+        for question, field in self.fields.items() if self.counts else ():
             return field.label, self.counts[question]
         return None
 
