@@ -193,7 +193,7 @@ def test_each_group_of_alternatives_is_its_own_finding(high_tech_or_specialised)
     assert [f.outcome for f in findings] == [Outcome.PASS, Outcome.FAIL]
 
 
-def test_an_organization_with_no_qualification_entered_is_unknown_until_it_says_its_list_is_complete(
+def test_an_organization_without_qualifications_is_unknown_until_it_says_its_list_is_complete(
     pilot_base, liugang, high_tech_or_specialised
 ):
     def verdict():

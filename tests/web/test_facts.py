@@ -187,7 +187,8 @@ def test_a_firm_confirms_a_condition_from_its_dashboard(owner, liugang, pilot_ba
 
 def test_a_condition_of_another_program_cannot_be_confirmed(owner, liugang, pilot_base, condition):
     application = Application.objects.get(organization=liugang, program=pilot_base)
-    other = ManualCondition.objects.create(program=clone_as_next_edition(pilot_base), text_zh="某条件")
+    next_edition = clone_as_next_edition(pilot_base)
+    other = ManualCondition.objects.create(program=next_edition, text_zh="某条件")
 
     owner.post(f"/my/applications/{application.pk}/confirmations/", {"conditions": [other.pk]})
 

@@ -1,28 +1,13 @@
 """The self-check asks what the open programs' rules read, the most deciding question first."""
 
-import datetime
-
 import pytest
 
-from tracker.models import Fact, FactThreshold, Program, Qualification, QualificationRequirement
+from tests.factories import make_programs_asking_revenue
+from tracker.models import Qualification, QualificationRequirement
 
 
 def open_programs_asking_revenue(pilot_base, n):
-    """`n` open programs whose only condition is 2024 revenue of at least 2000万元."""
-    programs = Program.objects.bulk_create(
-        Program(
-            slug=f"revenue-program-{i}", year=2025, title_zh=f"营业收入项目{i}",
-            authority=pilot_base.authority, opens_on=datetime.date(2025, 3, 1),
-            deadline=datetime.date(2025, 5, 31), is_published=True,
-        )
-        for i in range(n)
-    )
-    FactThreshold.objects.bulk_create(
-        FactThreshold(program=p, fact=Fact.MAIN_REVENUE, year=2024, value=2000,
-                      clause="2024年主营业务收入不低于2000万元")
-        for p in programs
-    )
-    return programs
+    return make_programs_asking_revenue(pilot_base.authority, n)
 
 
 def test_the_question_deciding_most_programs_is_asked_first(

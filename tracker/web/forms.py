@@ -34,6 +34,16 @@ from tracker.web.widgets import RegionField
 MAX_PARTNERS = 50
 
 
+class DatePicker(forms.DateInput):
+    """The browser's date picker, which reads and sends ISO dates whatever the language (a
+    localized value such as 2026年12月31日 would leave it empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class ProgramFilterForm(forms.Form):
     STATUSES = [
         ("", _("Open and closing soon")),
@@ -86,7 +96,7 @@ class SelfCheckForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     registered_on = forms.DateField(
-        label=_("Registered on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Registered on"), required=False, widget=DatePicker()
     )
     qualifications = ids.ModelMultipleChoiceField(
         label=_("Qualifications you hold, valid at the deadline"),
@@ -507,7 +517,7 @@ class QualificationRowForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the qualifications listed.")},
     )
     valid_until = forms.DateField(
-        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Valid until"), widget=DatePicker()
     )
 
     def __init__(self, *args, qualifications, **kwargs):
@@ -553,7 +563,7 @@ QualificationRowsFormSet = forms.formset_factory(
 class OrganizationFactsForm(forms.Form):
     registered_on = forms.DateField(
         label=_label("registered_on"), required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
     qualifications_complete = forms.BooleanField(
         label=_label("qualifications_complete"), required=False,
