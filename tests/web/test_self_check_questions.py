@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import make_programs_asking_revenue
-from tracker.models import Qualification, QualificationRequirement
+from tracker.models import Fact, FactThreshold, Qualification, QualificationRequirement
 
 
 def open_programs_asking_revenue(pilot_base, n):
@@ -98,3 +98,23 @@ def test_the_questions_cost_no_query_per_program(
         response = english_client.get("/check/", {"fact_main_revenue_2024": "2500"})
 
     assert response.context["form"].first_question[1] == count
+
+
+def test_a_figure_of_the_latest_year_and_one_of_a_named_year_are_asked_apart(
+    english_client, pilot_base, call_open
+):
+    [named] = open_programs_asking_revenue(pilot_base, 1)
+    latest = FactThreshold.objects.create(
+        program=pilot_base, fact=Fact.MAIN_REVENUE, value=100, clause="主营业务收入不低于100万元"
+    )
+
+    response = english_client.get(
+        "/check/", {"fact_main_revenue": "150", "fact_main_revenue_2024": "1500"}
+    )
+
+    findings = {
+        v.program.pk: [f for f in v.findings if f.rule == "facts"]
+        for v in response.context["page"].paginator.object_list
+    }
+    assert [f.outcome for f in findings[latest.program_id]] == ["pass"]
+    assert [f.outcome for f in findings[named.pk]] == ["fail"]

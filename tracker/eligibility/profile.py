@@ -36,8 +36,9 @@ class Profile:
         if year is not None:
             value = self.facts.get((fact, year))
             return None if value is None else (value, year)
-        years = [y for f, y in self.facts if f == fact]
-        return (self.facts[(fact, max(years))], max(years)) if years else None
+        # A figure of no stated year (the self-check's "latest year") ranks below any year.
+        years = sorted((y for f, y in self.facts if f == fact), key=lambda y: y or 0)
+        return (self.facts[(fact, years[-1])], years[-1]) if years else None
 
     def checklist_progress(self, items):
         """(the required items, those still open) of a program's checklist `items`; joint-only
