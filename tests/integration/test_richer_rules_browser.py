@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from tests.browser import launched, shot
+from tests.browser import accessibility_violations, launched, shot
 from tests.factories import make_programs_asking_revenue
 from tracker.models import HeldQualification, OrganizationFact
 
@@ -30,6 +30,7 @@ def test_the_self_check_asks_the_deciding_question_first(
         assert "2024年主营业务收入（万元）" in first.inner_text()
         assert "决定7个开放项目。" in first.inner_text()
         shot(page, "self-check-questions")
+        assert accessibility_violations(page) == []
 
         page.fill("#id_fact_main_revenue_2024", "1500")
         page.locator("form.stacked button[type=submit]").click()
@@ -38,6 +39,7 @@ def test_the_self_check_asks_the_deciding_question_first(
         assert "还差500万元。" in result.inner_text()
         assert "申报单位2024年主营业务收入不低于2000万元。" in result.inner_text()
         shot(page, "self-check-revenue-short")
+        assert accessibility_violations(page) == []
 
 
 def test_a_firm_enters_its_figures_and_qualifications(
@@ -60,6 +62,7 @@ def test_a_firm_enters_its_figures_and_qualifications(
         error = page.locator(".errorlist", has_text="研发费用占比不能大于100。")
         error.wait_for()
         shot(page, "organization-facts-error")
+        assert accessibility_violations(page) == []
 
         page.fill("#id_facts-0-value", "3.6")
         page.select_option("#id_qualifications-0-qualification", label="高新技术企业")
@@ -71,6 +74,7 @@ def test_a_firm_enters_its_figures_and_qualifications(
         assert page.input_value("#id_registered_on") == "1958-07-01"
         assert page.input_value("#id_qualifications-0-valid_until") == "2026-12-31"
         shot(page, "organization-facts")
+        assert accessibility_violations(page) == []
 
     assert list(OrganizationFact.objects.values_list("fact", "year")) == [("rd_ratio", 2024)]
     assert HeldQualification.objects.get().valid_until == datetime.date(2026, 12, 31)
