@@ -23,6 +23,7 @@ from tracker.models import (
     Contact,
     Milestone,
     Organization,
+    OrganizationFact,
     Program,
     Qualification,
     Region,
@@ -321,10 +322,12 @@ def _load_organization(item):
         "is_demo",
         "notes",
         "contacts",
+        "facts",
     ]
     _take(item, fields, required=["name_zh", "kind"])
     sectors = item.pop("sectors", [])
     contacts = item.pop("contacts", [])
+    facts = item.pop("facts", [])
     if item.get("region") is not None:
         item["region"] = _region(item["region"])
     organization = _upsert(Organization, {"name_zh": item.pop("name_zh")}, item)
@@ -332,6 +335,15 @@ def _load_organization(item):
     for entry in contacts:
         _take(entry, ["email", "name", "language"], required=["email"])
         _upsert(Contact, {"organization": organization, "email": entry.pop("email")}, entry)
+    for entry in facts:
+        _take(entry, ["fact", "year", "value"], required=["fact", "year", "value"])
+        # YAML reads 3.6 as a float, whose exact value has more decimals than the column.
+        entry["value"] = str(entry["value"])
+        _upsert(
+            OrganizationFact,
+            {"organization": organization, "fact": entry.pop("fact"), "year": entry.pop("year")},
+            entry,
+        )
 
 
 def _load_application(item):
