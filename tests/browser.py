@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
@@ -22,6 +23,18 @@ def shot(page, name, *, full_page=True):
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=full_page)
+
+
+def accessibility_violations(page):
+    """axe-core's violations on the page as shown (WCAG 2.1 A and AA rules), as
+    "rule: first failing element" lines; empty when it passes."""
+    results = Axe().run(page, options={
+        "resultTypes": ["violations"],
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    })
+    return [
+        f"{v['id']}: {v['nodes'][0]['html'][:120]}" for v in results.response["violations"]
+    ]
 
 
 @pytest.fixture

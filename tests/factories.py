@@ -12,6 +12,8 @@ from tracker.models import (
     ChecklistItem,
     ChecklistTick,
     CoBuilder,
+    Fact,
+    FactThreshold,
     Milestone,
     Organization,
     OrganizationKind,
@@ -106,3 +108,22 @@ def opt_in(user, frequency="immediate", kind="new_match"):
     from tracker.models import AlertPreference
 
     return AlertPreference.objects.create(user=user, kind=kind, frequency=frequency)
+
+
+def make_programs_asking_revenue(authority, n, title="营业收入项目{}"):
+    """`n` open programs (March to May 2025) whose only condition is 2024 main-business revenue
+    of at least 2000万元."""
+    programs = Program.objects.bulk_create(
+        Program(
+            slug=f"revenue-program-{i}", year=2025, title_zh=title.format(i),
+            authority=authority, opens_on=datetime.date(2025, 3, 1),
+            deadline=datetime.date(2025, 5, 31), is_published=True,
+        )
+        for i in range(1, n + 1)
+    )
+    FactThreshold.objects.bulk_create(
+        FactThreshold(program=p, fact=Fact.MAIN_REVENUE, year=2024, value=2000,
+                      clause="申报单位2024年主营业务收入不低于2000万元。")
+        for p in programs
+    )
+    return programs

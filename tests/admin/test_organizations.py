@@ -14,6 +14,10 @@ def test_a_bad_credit_code_is_a_form_error_naming_the_field(admin_client, seeded
             "credit_code": "91350100M000100Y44",
             **management("contacts", 0, 0),
             **management("memberships", 0, 0),
+            **management("facts", 0, 0),
+            **management("held_qualifications", 0, 0),
+        **management("facts", 0, 0),
+        **management("held_qualifications", 0, 0),
         },
     )
     assert response.status_code == 200
@@ -38,6 +42,8 @@ def organization_form(**fields):
         **fields,
         **management("contacts", 0, 0),
         **management("memberships", 0, 0),
+        **management("facts", 0, 0),
+        **management("held_qualifications", 0, 0),
     }
 
 

@@ -94,6 +94,9 @@ def test_a_deadline_before_opening_is_refused_in_the_admin(admin_client, pilot_b
             "reminder_days": "30, 14, 7",
             **management("program_sectors", 0, 0),
             **management("milestones", 0, 0),
+            **management("fact_thresholds", 0, 0),
+            **management("qualification_requirements", 0, 0),
+            **management("manual_conditions", 0, 0),
             **management("checklist_items", 0, 0),
         }
     )

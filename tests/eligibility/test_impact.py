@@ -146,7 +146,9 @@ def test_judging_many_applications_takes_a_fixed_number_of_queries(
     before = program_for_impact(pilot_base.pk)
     after = program_with_changes(before, {"max_co_builders": 3},
                                  regions=list(before.regions.all()))
-    with django_assert_max_num_queries(6):
+    # The applications, then one query per list a profile reads (sectors, co-builders, ticks,
+    # facts, qualifications, confirmations): none per application.
+    with django_assert_max_num_queries(9):
         impact = impact_of_change(before, after, verdict_of)
     assert impact.evaluated == 24
 

@@ -1,5 +1,6 @@
 import datetime
 import time
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -12,7 +13,9 @@ from tracker.models import (
     Authority,
     CoBuilder,
     Organization,
+    OrganizationFact,
     Program,
+    Qualification,
     Region,
     Sector,
 )
@@ -39,7 +42,10 @@ FACTS_SECTORS = [
 def row_counts():
     return {
         m.__name__: m.objects.count()
-        for m in (Region, Authority, Sector, Program, Organization, Application, CoBuilder)
+        for m in (
+            Region, Authority, Sector, Qualification, Program, Organization, OrganizationFact,
+            Application, CoBuilder,
+        )
     }
 
 
@@ -73,6 +79,20 @@ def test_the_demo_organizations_are_marked_as_demo(seeded):
         "东风柳汽",
         "柳州天海盟立电器有限公司",
     }
+
+
+def test_the_demo_firm_holds_the_articles_figure_and_the_qualification_list_is_loaded(seeded):
+    liugang = Organization.objects.get(name_zh="柳钢集团")
+    assert list(liugang.facts.values_list("fact", "year", "value")) == [
+        ("rd_ratio", 2024, Decimal("3.60"))
+    ]
+    assert list(Qualification.objects.values_list("name_zh", flat=True)) == [
+        "高新技术企业",
+        "专精特新中小企业",
+        "专精特新“小巨人”企业",
+        "科技型中小企业",
+        "规模以上工业企业（规上企业）",
+    ]
 
 
 def test_loading_twice_gives_the_same_rows(seeded):

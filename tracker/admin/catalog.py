@@ -1,10 +1,10 @@
-"""The shared vocabulary: sectors, issuing authorities, regions."""
+"""The shared vocabulary: sectors, issuing authorities, regions, qualifications."""
 
 from django.contrib import admin
 
 from tracker.admin.spreadsheets import SpreadsheetAdmin
 from tracker.interchange.resources import SectorResource
-from tracker.models import Authority, Region, Sector
+from tracker.models import Authority, Qualification, Region, Sector
 
 
 @admin.register(Sector)
@@ -31,3 +31,10 @@ class RegionAdmin(admin.ModelAdmin):
     # its counties, of which several share a name (城中区 in 柳州 and in 西宁).
     search_fields = ["code", "name_zh", "name_en", "parent__name_zh", "parent__name_en"]
     autocomplete_fields = ["parent"]
+
+
+@admin.register(Qualification)
+class QualificationAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "name_en", "code", "position"]
+    list_editable = ["position"]
+    search_fields = ["name_zh", "name_en", "code"]

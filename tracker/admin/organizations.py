@@ -9,7 +9,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from tracker.admin.forms import BoundedIdsMixin
 from tracker.admin.spreadsheets import SpreadsheetAdmin
 from tracker.interchange.resources import OrganizationResource
-from tracker.models import Claim, Contact, Invitation, Membership, Organization, Region
+from tracker.models import (
+    Claim,
+    Contact,
+    HeldQualification,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationFact,
+    Region,
+)
 from tracker.services.organizations import decide_claim
 
 
@@ -22,6 +31,16 @@ class MembershipInline(BoundedIdsMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
+
+
+class OrganizationFactInline(admin.TabularInline):
+    model = OrganizationFact
+    extra = 0
+
+
+class HeldQualificationInline(admin.TabularInline):
+    model = HeldQualification
+    extra = 0
 
 
 class ProvinceFilter(admin.SimpleListFilter):
@@ -50,7 +69,7 @@ class OrganizationAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
     search_fields = ["name_zh", "name_en", "credit_code"]
     filter_horizontal = ["sectors"]
     autocomplete_fields = ["region"]
-    inlines = [ContactInline, MembershipInline]
+    inlines = [ContactInline, MembershipInline, OrganizationFactInline, HeldQualificationInline]
 
 
 @admin.register(Claim)

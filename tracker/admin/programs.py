@@ -4,6 +4,7 @@ impact preview before a rule change is saved, and cloning as next year's edition
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -20,7 +21,15 @@ from tracker.admin.impact_preview import impact_preview
 from tracker.admin.paste_notice import paste_notice
 from tracker.admin.spreadsheets import SpreadsheetAdmin
 from tracker.interchange.resources import ProgramResource
-from tracker.models import ChecklistItem, Milestone, Program, ProgramSector
+from tracker.models import (
+    ChecklistItem,
+    FactThreshold,
+    ManualCondition,
+    Milestone,
+    Program,
+    ProgramSector,
+    QualificationRequirement,
+)
 from tracker.services.alerts import program_saved, verdicts_before
 from tracker.services.programs import clone_as_next_edition
 
@@ -58,19 +67,37 @@ class MilestoneInline(admin.TabularInline):
         return super().get_queryset(request).filter(kind=Milestone.Kind.STAGE)
 
 
-class ChecklistItemInline(admin.TabularInline):
-    model = ChecklistItem
+class RowsInline(admin.TabularInline):
     extra = 0
+    formfield_overrides = {
+        # Citations are one or two sentences; a full textarea per row makes the inline unusable.
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+    }
+
+
+class ChecklistItemInline(RowsInline):
+    model = ChecklistItem
     fields = [
         "position", "title_zh", "title_en", "kind", "required", "joint_only",
         "fulfilled_by_co_builders", "citation",
     ]
-    formfield_overrides = {
-        # Citations are one or two sentences; a full textarea per row makes the inline unusable.
-        ChecklistItem._meta.get_field("citation").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 40})
-        }
-    }
+
+
+# The rule kinds entered as rows: the impact preview sees their edits through the rules'
+# relations (eligibility.relations()), like the checklist's.
+class FactThresholdInline(RowsInline):
+    model = FactThreshold
+    fields = ["position", "fact", "year", "bound", "value", "clause"]
+
+
+class QualificationRequirementInline(RowsInline):
+    model = QualificationRequirement
+    fields = ["position", "group", "qualification", "clause"]
+
+
+class ManualConditionInline(RowsInline):
+    model = ManualCondition
+    fields = ["position", "text_zh", "text_en", "clause"]
 
 
 @admin.register(Program)
@@ -110,7 +137,14 @@ class ProgramAdmin(BoundedIdsMixin, SimpleHistoryAdmin, SpreadsheetAdmin):
     # ~3,200 divisions: searched by name or code, not listed side by side.
     autocomplete_fields = ["authority", "regions"]
     date_hierarchy = "deadline"
-    inlines = [ProgramSectorInline, MilestoneInline, ChecklistItemInline]
+    inlines = [
+        ProgramSectorInline,
+        MilestoneInline,
+        FactThresholdInline,
+        QualificationRequirementInline,
+        ManualConditionInline,
+        ChecklistItemInline,
+    ]
     actions = ["clone_as_next_edition"]
 
     def get_export_queryset(self, request):

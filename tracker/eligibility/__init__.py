@@ -20,6 +20,7 @@ from tracker.eligibility.registry import (
     impact_fields,
     load_rule_lists,
     prefetch_for_rules,
+    question_counts,
     relations,
     rule_fields,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "impact_fields",
     "load_rule_lists",
     "prefetch_for_rules",
+    "question_counts",
     "rank",
     "relations",
     "rule_fields",

@@ -10,13 +10,11 @@ def evaluate(profile, program, today=None):
     today = today or program.local_today()
     verdict = Verdict(program)
     for rule in RULES:
-        finding = rule.judge(profile, program, today)
-        if finding is None:
-            continue
+        findings = rule.findings(profile, program, today)
         if rule.readiness:
-            verdict.materials = finding
+            verdict.materials = findings[0] if findings else None
         else:
-            verdict.findings.append(finding)
+            verdict.findings.extend(findings)
     return verdict
 
 

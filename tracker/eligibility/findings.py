@@ -47,6 +47,8 @@ class Finding:
     reason: object
     citation: str = ""
     fix: object = ""
+    # The ManualCondition this finding asks the applicant to confirm (its tick), if any.
+    confirm: int | None = None
 
     @property
     def outcome_label(self):
@@ -69,6 +71,11 @@ class Verdict:
         if Outcome.UNKNOWN in outcomes:
             return Summary.INCOMPLETE
         return Summary.ELIGIBLE
+
+    @property
+    def confirmable(self):
+        """Whether some finding asks the applicant to confirm a condition itself."""
+        return any(f.confirm for f in self.findings)
 
     @property
     def summary_label(self):
@@ -118,3 +125,16 @@ class Day:
 
     def __str__(self):
         return date_format(self.date, "DATE_FORMAT")
+
+
+class Amount:
+    """A figure as the notice writes it: 2000, 3.5 (no trailing zeros of the stored decimal)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __str__(self):
+        text = f"{self.value:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,6 +1,7 @@
 """What the rules know about an applicant."""
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch
 
@@ -21,6 +22,23 @@ class Profile:
     # Whether a co-building unit has confirmed: that fulfils the co-building units' list item.
     co_builders_confirmed: bool = False
     submitted: bool = False
+    # {(Fact value, year): Decimal}; a fact or year missing here is unknown.
+    facts: dict = field(default_factory=dict)
+    registered_on: datetime.date | None = None
+    # {qualification id: valid until (None: held, no date given)}; None when not given at all.
+    qualifications: dict | None = None
+    # None when conditions are not confirmed per application (the anonymous self-check).
+    confirmed_condition_ids: frozenset | None = None
+
+    def fact(self, fact, year):
+        """(value, year) of `fact` in `year`, or in the latest year given when `year` is None;
+        None when not known."""
+        if year is not None:
+            value = self.facts.get((fact, year))
+            return None if value is None else (value, year)
+        # A figure of no stated year (the self-check's "latest year") ranks below any year.
+        years = sorted((y for f, y in self.facts if f == fact), key=lambda y: y or 0)
+        return (self.facts[(fact, years[-1])], years[-1]) if years else None
 
     def checklist_progress(self, items):
         """(the required items, those still open) of a program's checklist `items`; joint-only
@@ -35,13 +53,17 @@ class Profile:
     @classmethod
     def for_organization(cls, organization):
         """The organization's own profile (what matching judges before it tracks anything):
-        kind, region, sectors and its partners' kinds; `sectors` prefetched."""
+        kind, region, sectors, its partners' kinds, its facts and qualifications; `sectors`,
+        `facts` and `held_qualifications` prefetched."""
         partner_kinds = organization.partner_kinds
         return cls(
             kind=organization.kind or None,
             region=organization.region,
             sectors=frozenset(organization.sectors.all()) or None,
             partner_kinds=None if partner_kinds is None else frozenset(partner_kinds),
+            facts={(f.fact, f.year): f.value for f in organization.facts.all()},
+            registered_on=organization.registered_on,
+            qualifications=held_qualifications(organization),
         )
 
     @staticmethod
@@ -64,6 +86,9 @@ class Profile:
                 ),
             ),
             f"{prefix}ticks",
+            f"{prefix}organization__facts",
+            f"{prefix}organization__held_qualifications",
+            f"{prefix}confirmations",
         ]
 
     @classmethod
@@ -81,4 +106,17 @@ class Profile:
             ticked_item_ids=frozenset(t.item_id for t in application.ticks.all()),
             co_builders_confirmed=any(cb.confirmed_at for cb in co_builders),
             submitted=application.is_submitted,
+            facts={(f.fact, f.year): f.value for f in organization.facts.all()},
+            registered_on=organization.registered_on,
+            qualifications=held_qualifications(organization),
+            confirmed_condition_ids=frozenset(
+                c.condition_id for c in application.confirmations.all()
+            ),
         )
+
+
+def held_qualifications(organization):
+    """What the profile says of an organization's qualifications: unknown (None) while it has
+    entered none and not said its list is complete."""
+    held = {q.qualification_id: q.valid_until for q in organization.held_qualifications.all()}
+    return held if held or organization.qualifications_complete else None

@@ -7,10 +7,13 @@ here, so that a new rule kind is one class in `rules.py` (plus its Program field
 - `relations()` and `impact_fields()`: what the admin's impact preview watches and replaces;
 - `admin_rows()`: the rows of the admin's "Dates and eligibility rules" section;
 - `fingerprint()` and each rule's `organizations()`: matching every organization at once.
+- `question_counts()`: which self-check questions the open programs' rules read, and for how
+  many programs each answer decides a finding.
 """
 
 import hashlib
 import json
+from collections import Counter
 
 from django.db.models import Q
 
@@ -49,6 +52,17 @@ class Rule:
 
     def judge(self, profile, program, today):
         raise NotImplementedError
+
+    def findings(self, profile, program, today):
+        """Every finding of this rule for `program`: one (judge's), none, or for a rule kind
+        entered as rows (thresholds, conditions) one per row."""
+        finding = self.judge(profile, program, today)
+        return [] if finding is None else [finding]
+
+    def questions(self, program):
+        """The self-check questions (form field names) whose answers this rule reads for
+        `program`; none when the program does not set the rule."""
+        return ()
 
     def prefetch(self, prefix, ticks):
         """prefetch_related() lookups for Program querysets (prefix "program__" for related
@@ -153,6 +167,14 @@ def relations():
 def impact_fields():
     """Program form fields whose edit can change a verdict."""
     return {name for rule in RULES for name in rule.parameters}
+
+
+def question_counts(programs):
+    """{question: number of `programs` whose verdict reads its answer}, most deciding first."""
+    counts = Counter()
+    for program in programs:
+        counts.update({q for rule in RULES for q in rule.questions(program)})
+    return counts
 
 
 def admin_rows():

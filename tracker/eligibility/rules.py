@@ -11,15 +11,18 @@ from functools import reduce
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
-from tracker.eligibility.findings import Day, Finding, Names, Outcome, Text, _
+from tracker.eligibility.findings import Amount, Day, Finding, Names, Outcome, Text, _
 from tracker.eligibility.profile import Profile
 from tracker.eligibility.registry import EVERYONE, NOBODY, Match, Rule, register
 from tracker.models import (
+    Fact,
+    FactThreshold,
     Milestone,
     Organization,
     OrganizationKind,
     Program,
     ProgramSector,
+    QualificationRequirement,
     Region,
 )
 
@@ -117,6 +120,9 @@ class KindRule(Rule):
     parameters = ("eligible_kinds",)
     clause = "kinds_clause"
 
+    def questions(self, program):
+        return ["kind"] if program.eligible_kinds else []
+
     def judge(self, profile, program, today):
         kinds = program.eligible_kinds
         if not kinds:
@@ -164,6 +170,9 @@ class RegionRule(Rule):
             regions[region.for_program].append(shared.setdefault(region.pk, region))
         for program in programs:
             program.eligible_regions = regions[program.pk]
+
+    def questions(self, program):
+        return ["region"] if program.eligible_regions else []
 
     def judge(self, profile, program, today):
         regions = program.eligible_regions
@@ -220,6 +229,9 @@ class SectorRule(Rule):
             sector_ids[program_id].add(sector_id)
         for program in programs:
             program.priority_sector_ids = frozenset(sector_ids[program.pk])
+
+    def questions(self, program):
+        return ["sectors"] if program.priority_sector_ids else []
 
     def judge(self, profile, program, today):
         listed = program.priority_sector_ids
@@ -293,6 +305,9 @@ class CoBuilderRule(Rule):
     parameters = ("max_co_builders",)
     clause = "co_builder_clause"
 
+    def questions(self, program):
+        return ["partner_count"] if program.max_co_builders is not None else []
+
     def judge(self, profile, program, today):
         limit = program.max_co_builders
         if limit is None:
@@ -330,6 +345,11 @@ class PartnershipRule(Rule):
     key = "partnership"
     parameters = ("preferred_partnership",)
     clause = "partnership_clause"
+
+    def questions(self, program):
+        if program.preferred_partnership != Program.Partnership.ACADEMIA_ENTERPRISE:
+            return []
+        return ["kind", "partner_kinds"]
 
     def judge(self, profile, program, today):
         if program.preferred_partnership != Program.Partnership.ACADEMIA_ENTERPRISE:
@@ -384,6 +404,225 @@ class PartnershipRule(Rule):
             return Match.ALL
         # A priority, never a failure; unknown without the kinds of both sides.
         return Match(EVERYONE, KIND_UNKNOWN | Q(partner_kinds__isnull=True))
+
+
+def _reference_date(program, today):
+    """The day a threshold or qualification is judged on: the deadline ("registered for a year
+    by the deadline", "valid at the deadline"), or today while no deadline is known."""
+    return program.deadline or today
+
+
+def full_years(since, on):
+    return on.year - since.year - ((on.month, on.day) < (since.month, since.day))
+
+
+@register
+class FactThresholdRule(Rule):
+    """"2024年主营业务收入不低于2000万元", "注册满1年": one finding per threshold row."""
+
+    key = "facts"
+    relations = ("fact_thresholds",)
+    REGISTERED_ON = "registered_on"
+
+    def prefetch(self, prefix, ticks):
+        return [f"{prefix}fact_thresholds"]
+
+    @classmethod
+    def question(cls, fact, year):
+        """The self-check field answering `fact` in `year` (None: the latest year)."""
+        if fact == Fact.YEARS_REGISTERED:
+            return cls.REGISTERED_ON
+        return f"fact_{fact}" if year is None else f"fact_{fact}_{year}"
+
+    @classmethod
+    def asked(cls, question):
+        """(fact, year) a self-check field answers, the reverse of `question()`."""
+        if question == cls.REGISTERED_ON:
+            return Fact.YEARS_REGISTERED, None
+        name, _sep, year = question.removeprefix("fact_").rpartition("_")
+        if year.isdigit():
+            return Fact(name), int(year)
+        return Fact(question.removeprefix("fact_")), None
+
+    def questions(self, program):
+        return [self.question(t.fact, t.year) for t in program.fact_thresholds.all()]
+
+    def findings(self, profile, program, today):
+        on = _reference_date(program, today)
+        return [self.judge_threshold(profile, t, on) for t in program.fact_thresholds.all()]
+
+    def organizations(self, program, today):
+        # Figures by year and their reference dates are judged in Python (`judge_threshold`),
+        # on the organizations the other rules let through; a program without thresholds
+        # keeps the whole match in SQL.
+        return None if program.fact_thresholds.all() else Match.ALL
+
+    def judge_threshold(self, profile, threshold, on):
+        fact = Fact(threshold.fact)
+        at_least = threshold.bound == FactThreshold.Bound.AT_LEAST
+        params = {
+            "fact": fact.label,
+            "in_year": Text(_(" in %(year)d"), year=threshold.year) if threshold.year else "",
+            "bound": FactThreshold.Bound(threshold.bound).label,
+            "value": Amount(threshold.value),
+            "unit": fact.unit,
+        }
+        finding = dict(
+            rule=self.key,
+            label=fact.label,
+            requirement=Text(_("%(fact)s%(in_year)s: %(bound)s %(value)s %(unit)s."), **params),
+            citation=threshold.clause,
+        )
+        if fact == Fact.YEARS_REGISTERED:
+            given = profile.registered_on and full_years(profile.registered_on, on)
+            known = profile.registered_on is not None
+            unknown = _("The date of registration is not given.")
+        else:
+            given = profile.fact(fact, threshold.year)
+            known, given = given is not None, given and given[0]
+            unknown = Text(_("%(fact)s%(in_year)s is not given."), **params)
+        ok = known and (given >= threshold.value if at_least else given <= threshold.value)
+        if known:
+            params.update(given=Amount(given), gap=Amount(abs(given - threshold.value)))
+        return _decide(
+            finding,
+            known=known,
+            ok=ok,
+            params=params,
+            unknown=unknown,
+            passed=_("You gave %(given)s %(unit)s: met."),
+            failed=_("You gave %(given)s %(unit)s, the limit is %(bound)s %(value)s %(unit)s."),
+            fix=(
+                _("%(gap)s %(unit)s short. If your figure is out of date, correct it in your "
+                  "organization's facts.")
+                if at_least
+                else _("%(gap)s %(unit)s over. If your figure is out of date, correct it in "
+                       "your organization's facts.")
+            ),
+        )
+
+
+@register
+class QualificationRule(Rule):
+    """"须为高新技术企业或专精特新企业": one finding per group of alternatives; a qualification
+    that expires before the deadline does not count."""
+
+    key = "qualifications"
+    relations = ("qualification_requirements",)
+
+    def prefetch(self, prefix, ticks):
+        rows = QualificationRequirement.objects.select_related("qualification")
+        return [Prefetch(f"{prefix}qualification_requirements", queryset=rows)]
+
+    def questions(self, program):
+        return ["qualifications"] if program.qualification_requirements.all() else []
+
+    def organizations(self, program, today):
+        # Validity dates against the reference date are judged in Python (`judge_group`).
+        return None if program.qualification_requirements.all() else Match.ALL
+
+    def findings(self, profile, program, today):
+        groups = defaultdict(list)
+        for row in program.qualification_requirements.all():
+            groups[row.group].append(row)
+        on = _reference_date(program, today)
+        return [self.judge_group(profile, rows, on) for _group, rows in sorted(groups.items())]
+
+    def judge_group(self, profile, rows, on):
+        names = Names(row.qualification for row in rows)
+        if len(rows) == 1:
+            requirement = _("Hold %(names)s, valid on %(date)s.")
+        else:
+            requirement = _("Hold one of %(names)s, valid on %(date)s.")
+        finding = dict(
+            rule=self.key,
+            label=_("Qualification"),
+            requirement=Text(requirement, names=names, date=Day(on)),
+            citation=next((row.clause for row in rows if row.clause), ""),
+        )
+        if profile.qualifications is None:
+            return Finding(
+                **finding, outcome=Outcome.UNKNOWN, reason=_("Your qualifications are not given.")
+            )
+        held = [row for row in rows if row.qualification_id in profile.qualifications]
+        valid = [
+            row for row in held
+            if (profile.qualifications[row.qualification_id] or on) >= on
+        ]
+        if valid:
+            until = profile.qualifications[valid[0].qualification_id]
+            reason = (
+                Text(_("%(name)s, valid until %(until)s."), name=valid[0].qualification,
+                     until=Day(until))
+                if until
+                else Text(_("%(name)s is held."), name=valid[0].qualification)
+            )
+            return Finding(**finding, outcome=Outcome.PASS, reason=reason)
+        if held:
+            params = {
+                "name": held[0].qualification,
+                "until": Day(profile.qualifications[held[0].qualification_id]),
+                "date": Day(on),
+            }
+            return Finding(
+                **finding,
+                outcome=Outcome.FAIL,
+                reason=Text(_("%(name)s expires on %(until)s, before %(date)s: it does not "
+                              "count."), **params),
+                fix=Text(_("Renew %(name)s in time for %(date)s, then update its date in "
+                           "your organization's facts."), **params),
+            )
+        return Finding(
+            **finding,
+            outcome=Outcome.FAIL,
+            reason=Text(_("None of %(names)s is held."), names=names),
+            fix=Text(_("Obtain %(names)s first (one is enough), or watch for a program "
+                       "without this condition."), names=names),
+        )
+
+
+@register
+class ManualConditionRule(Rule):
+    """Conditions the site cannot judge: each is shown with its clause and stays "not known
+    yet" (never dropped, never a failure) until the applicant confirms it."""
+
+    key = "manual"
+    relations = ("manual_conditions",)
+
+    def prefetch(self, prefix, ticks):
+        return [f"{prefix}manual_conditions"]
+
+    def organizations(self, program, today):
+        # No organization has confirmed anything before it tracks the program: with any
+        # condition, every one is incomplete, none fails.
+        if program.manual_conditions.all():
+            return Match(EVERYONE, EVERYONE)
+        return Match.ALL
+
+    def findings(self, profile, program, today):
+        confirmed = profile.confirmed_condition_ids or frozenset()
+        findings = []
+        for condition in program.manual_conditions.all():
+            finding = dict(
+                rule=self.key,
+                label=_("Please confirm yourself"),
+                requirement=condition.text,
+                citation=condition.clause,
+                confirm=condition.pk,
+            )
+            if condition.pk in confirmed:
+                findings.append(
+                    Finding(**finding, outcome=Outcome.PASS, reason=_("You confirmed this."))
+                )
+            else:
+                findings.append(Finding(
+                    **finding,
+                    outcome=Outcome.UNKNOWN,
+                    reason=_("The site cannot check this: read the clause and confirm it "
+                             "yourself."),
+                    fix=_("Tick “We meet this” on your application once you have checked it."),
+                ))
+        return findings
 
 
 @register

@@ -25,7 +25,9 @@ from tracker.models import (
     Contact,
     Milestone,
     Organization,
+    OrganizationFact,
     Program,
+    Qualification,
     Region,
     Sector,
     local_date,
@@ -37,7 +39,9 @@ REGIONS_FILE = Path("regions") / "gb2260.csv"
 # The example catalog (`load_seeds --demo`, which `make run` uses): programs marked is_demo,
 # whose dates are relative to the day of loading. Never loaded unless asked for.
 DEMO_DIRECTORY = "demo"
-SECTIONS = ["authorities", "sectors", "programs", "organizations", "applications"]
+SECTIONS = [
+    "authorities", "sectors", "qualifications", "programs", "organizations", "applications"
+]
 
 
 class SeedError(Exception):
@@ -270,6 +274,12 @@ def _load_sector(item):
     _upsert(Sector, {"code": item.pop("code")}, item)
 
 
+def _load_qualification(item):
+    # Listed in the file's order (by id) until an administrator sets positions.
+    _take(item, ["code", "name_zh", "name_en"], required=["code", "name_zh"])
+    _upsert(Qualification, {"code": item.pop("code")}, item)
+
+
 PROGRAM_FIELDS = [
     f.name
     for f in Program._meta.concrete_fields
@@ -343,10 +353,12 @@ def _load_organization(item):
         "is_demo",
         "notes",
         "contacts",
+        "facts",
     ]
     _take(item, fields, required=["name_zh", "kind"])
     sectors = item.pop("sectors", [])
     contacts = item.pop("contacts", [])
+    facts = item.pop("facts", [])
     if item.get("region") is not None:
         item["region"] = _region(item["region"])
     organization = _upsert(Organization, {"name_zh": item.pop("name_zh")}, item)
@@ -354,6 +366,15 @@ def _load_organization(item):
     for entry in contacts:
         _take(entry, ["email", "name", "language"], required=["email"])
         _upsert(Contact, {"organization": organization, "email": entry.pop("email")}, entry)
+    for entry in facts:
+        _take(entry, ["fact", "year", "value"], required=["fact", "year", "value"])
+        # YAML reads 3.6 as a float, whose exact value has more decimals than the column.
+        entry["value"] = str(entry["value"])
+        _upsert(
+            OrganizationFact,
+            {"organization": organization, "fact": entry.pop("fact"), "year": entry.pop("year")},
+            entry,
+        )
 
 
 def _load_application(item):
@@ -379,6 +400,7 @@ def _load_application(item):
 LOADERS = {
     "authorities": _load_authority,
     "sectors": _load_sector,
+    "qualifications": _load_qualification,
     "programs": _load_program,
     "organizations": _load_organization,
     "applications": _load_application,

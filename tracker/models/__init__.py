@@ -23,6 +23,13 @@ from tracker.models.applications import (
 )
 from tracker.models.catalog import Authority, Region, Sector
 from tracker.models.checklists import ChecklistItem, checklist_progress, item_done
+from tracker.models.conditions import (
+    ConditionConfirmation,
+    FactThreshold,
+    ManualCondition,
+    QualificationRequirement,
+)
+from tracker.models.facts import Fact, HeldQualification, OrganizationFact, Qualification
 from tracker.models.milestones import Milestone
 from tracker.models.organizations import (
     Claim,
@@ -59,12 +66,18 @@ __all__ = [
     "ChecklistTick",
     "Claim",
     "CoBuilder",
+    "ConditionConfirmation",
     "Contact",
+    "Fact",
+    "FactThreshold",
+    "HeldQualification",
     "Invitation",
     "ItemWork",
+    "ManualCondition",
     "Membership",
     "Milestone",
     "Organization",
+    "OrganizationFact",
     "OrganizationKind",
     "OutboxChange",
     "OutboxRow",
@@ -72,6 +85,8 @@ __all__ = [
     "Program",
     "ProgramSector",
     "ProgramWatch",
+    "Qualification",
+    "QualificationRequirement",
     "Region",
     "Reminder",
     "Sector",

@@ -73,6 +73,16 @@ class Organization(models.Model):
         _("partners' kinds"), null=True, blank=True, default=None,
         help_text=_("The kinds of organization it usually applies with."),
     )
+    # Read by the rules on years since registration (注册满N年) and on qualifications held.
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    qualifications_complete = models.BooleanField(
+        _("the list of qualifications is complete"),
+        default=False,
+        help_text=_(
+            "Set when the organization holds no qualification beyond those listed: a "
+            "requirement for another one then fails instead of staying “not known yet”."
+        ),
+    )
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Illustrative record from the seed article.")
     )

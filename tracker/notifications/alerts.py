@@ -183,7 +183,8 @@ def plan_new_matches(program, now, organization_id=None):
 def _judge_in_python(candidates, program, today, message, now):
     """The rules SQL cannot say, judged on the prefiltered organizations in batches."""
     organizations = (
-        candidates.select_related("region").prefetch_related("sectors").order_by("pk")
+        candidates.select_related("region")
+        .prefetch_related("sectors", "facts", "held_qualifications").order_by("pk")
         .iterator(chunk_size=PYTHON_BATCH)
     )
     count = 0

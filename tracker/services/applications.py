@@ -6,7 +6,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Application, ChecklistTick, CoBuilder, Membership, Organization
+from tracker.models import (
+    Application,
+    ChecklistTick,
+    CoBuilder,
+    ConditionConfirmation,
+    Membership,
+    Organization,
+)
 from tracker.notifications import partnerships
 from tracker.services.organizations import credit_code_taken
 
@@ -109,6 +116,20 @@ def set_ticked_items(application, items, user):
     ChecklistTick.objects.bulk_create(
         [ChecklistTick(application=application, item_id=pk, ticked_by=user) for pk in ids],
         # Already ticked items keep their first tick (who and when).
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def set_confirmations(application, conditions, user):
+    """Make exactly `conditions` (the program's, that the site cannot judge) the ones the
+    application confirms it meets; locked with the checklist once submitted."""
+    _lock_unsubmitted(application.pk, "conditions")
+    application.confirmations.exclude(condition__in=conditions).delete()
+    ConditionConfirmation.objects.bulk_create(
+        [ConditionConfirmation(application=application, condition=c, confirmed_by=user)
+         for c in conditions],
+        # A condition confirmed before keeps its first confirmation (who and when).
         ignore_conflicts=True,
     )
 

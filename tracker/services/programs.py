@@ -2,7 +2,14 @@
 
 from django.db import transaction
 
-from tracker.models import ChecklistItem, Program, ProgramSector
+from tracker.models import (
+    ChecklistItem,
+    FactThreshold,
+    ManualCondition,
+    Program,
+    ProgramSector,
+    QualificationRequirement,
+)
 
 
 def set_priority_sectors(program, sectors):
@@ -16,7 +23,8 @@ def set_priority_sectors(program, sectors):
 
 @transaction.atomic
 def clone_as_next_edition(program):
-    """A copy for next year's call: same rules, sectors, regions and checklist.
+    """A copy for next year's call: same rules (with their rows), sectors, regions and
+    checklist.
 
     Dates are left empty (and the copy unpublished): next year's notice sets them.
     """
@@ -33,20 +41,10 @@ def clone_as_next_edition(program):
     clone.save()
     clone.regions.set(program.regions.all())
     set_priority_sectors(clone, program.sectors_in_order())
-    ChecklistItem.objects.bulk_create(
-        ChecklistItem(
-            program=clone,
-            position=item.position,
-            title_zh=item.title_zh,
-            title_en=item.title_en,
-            kind=item.kind,
-            required=item.required,
-            joint_only=item.joint_only,
-            fulfilled_by_co_builders=item.fulfilled_by_co_builders,
-            citation=item.citation,
-        )
-        for item in program.checklist_items.all()
-    )
+    for model in [ChecklistItem, ManualCondition, QualificationRequirement]:
+        _copy_rows(model, program, clone)
+    # "2024年主营业务收入" in the 2025 edition is, a year on, the figure of 2025.
+    _copy_rows(FactThreshold, program, clone, year=lambda row: row.year and row.year + 1)
     return clone
 
 
@@ -76,6 +74,18 @@ def next_edition_from_notice(*, program, draft, title_zh, year, slug, source_pub
     draft.add_checklist(edition, skip_titles=[title for title, _position in items],
                         after=max((position for _title, position in items), default=0))
     return edition
+
+
+def _copy_rows(model, program, clone, **changes):
+    """Copies of `program`'s rows of `model` for `clone`, with `changes` computed per row.
+    Read afresh: the program's prefetched rows are the caller's, not to be altered."""
+    rows = list(model.objects.filter(program=program))
+    for row in rows:
+        row.pk, row.program = None, clone
+        row._state.adding = True
+        for name, change in changes.items():
+            setattr(row, name, change(row))
+    model.objects.bulk_create(rows)
 
 
 def _next_edition_slug(program):

@@ -1,29 +1,35 @@
 """The forms firms and visitors fill: program filters, the self-check and the dashboard actions."""
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 from tracker import ids
 from tracker.eligibility import Profile
+from tracker.eligibility.rules import FactThresholdRule
 from tracker.models import (
     AlertKind,
     AlertPreference,
     Application,
     Authority,
+    Fact,
     ItemWork,
     Membership,
     Organization,
     OrganizationKind,
+    Qualification,
     Sector,
     Webhook,
 )
+from tracker.models.facts import FIRST_FACT_YEAR, LAST_FACT_YEAR
 from tracker.selectors.organizations import member_organizations, trackable_organizations
 from tracker.validators import normalize_credit_code
 from tracker.web.widgets import RegionField
@@ -34,6 +40,16 @@ MAX_PARTNERS = 50
 # Django's own Chinese catalogue leaves an ASCII colon ("状态:"). Our catalogue comes first
 # (LOCALE_PATHS) and holds this msgid with the full-width colon, so labels read "状态：".
 gettext_noop(":")
+
+
+class DatePicker(forms.DateInput):
+    """The browser's date picker, which reads and sends ISO dates whatever the language (a
+    localized value such as 2026年12月31日 would leave it empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ProgramFilterForm(forms.Form):
@@ -56,7 +72,12 @@ class ProgramFilterForm(forms.Form):
 
 
 class SelfCheckForm(forms.Form):
-    """The anonymous "policy calculator": every field may stay empty (then it is *unknown*)."""
+    """The anonymous "policy calculator": every field may stay empty (then it is *unknown*).
+
+    It asks only what the open programs' rules read (`question_counts`, from the rule
+    registry), the answer deciding most programs first; a figure a threshold names
+    ("2024年主营业务收入") becomes a question of its own.
+    """
 
     kind = forms.ChoiceField(
         label=_("Your organization is"),
@@ -82,6 +103,40 @@ class SelfCheckForm(forms.Form):
         label=_("Your partners are"), choices=OrganizationKind.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    registered_on = forms.DateField(
+        label=_("Registered on"), required=False, widget=DatePicker()
+    )
+    qualifications = ids.ModelMultipleChoiceField(
+        label=_("Qualifications you hold, valid at the deadline"),
+        queryset=Qualification.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, counts=None, **kwargs):
+        """`counts` ({question: programs it decides}) prunes and orders the questions; without
+        it every fixed question is asked, in the order above."""
+        super().__init__(*args, **kwargs)
+        self.counts = counts
+        if counts is None:
+            return
+        for question in counts:
+            if question.startswith("fact_"):
+                self.fields[question] = fact_question_field(question)
+        # sorted() is stable: equal counts keep the order above.
+        asked = sorted((q for q in self.fields if counts[q]), key=lambda q: -counts[q])
+        self.fields = {question: self.fields[question] for question in asked}
+        for question, field in self.fields.items():
+            field.help_text = ngettext_lazy(
+                "Decides %(n)d open program.", "Decides %(n)d open programs.", "n"
+            ) % {"n": counts[question]}
+
+    @property
+    def first_question(self):
+        """(label, number of programs) of the question that decides most, or None."""
+        for question, field in self.fields.items() if self.counts else ():
+            return field.label, self.counts[question]
+        return None
 
     def clean(self):
         data = super().clean()
@@ -93,19 +148,54 @@ class SelfCheckForm(forms.Form):
 
     def profile(self):
         data = self.cleaned_data
-        count = data["partner_count"]
-        if data["partner_kinds"]:
+        count = data.get("partner_count")
+        if data.get("partner_kinds"):
             partner_kinds = frozenset(data["partner_kinds"])
         else:
             # "No partners" tells us their kinds too; a count without kinds does not.
             partner_kinds = frozenset() if count == 0 else None
+        facts = {
+            FactThresholdRule.asked(question): value
+            for question, value in data.items()
+            if question.startswith("fact_") and value is not None
+        }
+        held = data.get("qualifications")
         return Profile(
-            kind=data["kind"] or None,
-            region=data["region"],
-            sectors=frozenset(data["sectors"]) or None,
+            kind=data.get("kind") or None,
+            region=data.get("region"),
+            sectors=frozenset(data.get("sectors") or ()) or None,
             partner_kinds=partner_kinds,
             co_builder_count=count,
+            facts=facts,
+            registered_on=data.get("registered_on"),
+            # Ticked: held, validity not asked (the visitor says they are valid then).
+            qualifications={q.pk: None for q in held} if held else None,
         )
+
+
+def fact_question_field(question):
+    """The self-check field answering a threshold's figure ("2024年主营业务收入（万元）")."""
+    fact, year = FactThresholdRule.asked(question)
+    params = {"fact": fact.label, "year": year, "unit": fact.unit}
+    if year is None:
+        label = _("%(fact)s, latest year (%(unit)s)") % params
+    else:
+        label = _("%(fact)s in %(year)d (%(unit)s)") % params
+    limit = 100 if fact in PERCENT_FACTS else MAX_FACT_VALUE
+    # Django formats these with its own parameters: a "%" in the label must not count.
+    named = {"field": label, "min": 0, "max": limit}
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=limit,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={
+            "min_value": (_("%(field)s must be at least %(min)s.") % named).replace("%", "%%"),
+            "max_value": (_("%(field)s must be at most %(max)s.") % named).replace("%", "%%"),
+        },
+    )
 
 
 def _label(field):
@@ -396,3 +486,168 @@ class SaveProfileForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = member_organizations(user).order_by("name_zh")
+
+
+class ConfirmationsForm(forms.Form):
+    """The conditions of an application's program the firm confirms it meets itself."""
+
+    conditions = ids.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={
+            "invalid_choice": _("Those conditions are not this program's."),
+            "invalid_pk_value": _("Those conditions are not this program's."),
+        },
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["conditions"].queryset = application.program.manual_conditions.all()
+
+
+# Figures a firm enters: below a trillion (of 万元, or people), and a percentage up to 100.
+MAX_FACT_VALUE = Decimal("999999999999")
+PERCENT_FACTS = {Fact.RD_RATIO}
+
+
+class FactRowForm(forms.Form):
+    """One yearly figure: fact, year, value. A row left blank is no figure."""
+
+    fact = forms.ChoiceField(label=_("Fact"), choices=[("", "—"), *Fact.entered()])
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=FIRST_FACT_YEAR,
+        max_value=LAST_FACT_YEAR,
+        error_messages={
+            "min_value": _("The year must be %(limit_value)s or later."),
+            "max_value": _("The year must be %(limit_value)s or earlier."),
+        },
+    )
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+
+    def clean(self):
+        data = super().clean()
+        fact, value = data.get("fact"), data.get("value")
+        if not fact or value is None:
+            return data
+        label = Fact(fact).label
+        limit = 100 if fact in PERCENT_FACTS else MAX_FACT_VALUE
+        if value < 0:
+            self.add_error("value", ValidationError(
+                _("%(field)s cannot be negative."), code="min_value", params={"field": label}
+            ))
+        elif value > limit:
+            self.add_error("value", ValidationError(
+                _("%(field)s must be at most %(limit)s."),
+                code="max_value",
+                params={"field": label, "limit": limit},
+            ))
+        return data
+
+
+class RowsFormSet(forms.BaseFormSet):
+    """Rows a firm edits on one page: saved ones (kept unless ticked for removal) and blank
+    ones (kept once filled in). A value given twice is refused naming it."""
+
+    def kept(self):
+        return [
+            form
+            for i, form in enumerate(self.forms)
+            if not self._should_delete_form(form)
+            and (i < self.initial_form_count() or form.has_changed())
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        keys = [self.key(form.cleaned_data) for form in self.kept()]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise ValidationError(self.twice, code="given_twice", params=self.named(key))
+
+
+class FactRows(RowsFormSet):
+    twice = _("%(fact)s of %(year)s is given twice: keep one row.")
+
+    def key(self, data):
+        return data["fact"], data["year"]
+
+    def named(self, key):
+        return {"fact": Fact(key[0]).label, "year": key[1]}
+
+    def figures(self):
+        return [tuple(f.cleaned_data[n] for n in ("fact", "year", "value")) for f in self.kept()]
+
+
+class QualificationRowForm(forms.Form):
+    # Choices given by the formset, read once for all rows (a ModelChoiceField per row would
+    # query the list once per row).
+    qualification = forms.TypedChoiceField(
+        label=_("Qualification"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose one of the qualifications listed.")},
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"), widget=DatePicker()
+    )
+
+    def __init__(self, *args, qualifications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.qualifications = qualifications
+        self.fields["qualification"].choices = [
+            ("", "—"), *((pk, str(q)) for pk, q in qualifications.items())
+        ]
+
+    def clean_qualification(self):
+        return self.qualifications[self.cleaned_data["qualification"]]
+
+
+class QualificationRows(RowsFormSet):
+    twice = _("%(qualification)s is listed twice: keep one row.")
+
+    def get_form_kwargs(self, index):
+        if not hasattr(self, "_qualifications"):
+            self._qualifications = {q.pk: q for q in Qualification.objects.all()}
+        return {"qualifications": self._qualifications}
+
+    def key(self, data):
+        return data["qualification"]
+
+    def named(self, key):
+        return {"qualification": key}
+
+    def held(self):
+        return [(f.cleaned_data["qualification"], f.cleaned_data["valid_until"])
+                for f in self.kept()]
+
+
+# Blank rows to fill in; the caps keep a hand-made post from building thousands of forms.
+FactRowsFormSet = forms.formset_factory(
+    FactRowForm, formset=FactRows, extra=3, max_num=60, absolute_max=60, can_delete=True
+)
+QualificationRowsFormSet = forms.formset_factory(
+    QualificationRowForm, formset=QualificationRows, extra=2, max_num=20, absolute_max=20,
+    can_delete=True,
+)
+
+
+class OrganizationFactsForm(forms.Form):
+    registered_on = forms.DateField(
+        label=_label("registered_on"), required=False,
+        widget=DatePicker(),
+    )
+    qualifications_complete = forms.BooleanField(
+        label=_label("qualifications_complete"), required=False,
+        help_text=Organization._meta.get_field("qualifications_complete").help_text,
+    )
+
+    def clean_registered_on(self):
+        registered_on = self.cleaned_data["registered_on"]
+        today = timezone.localdate()
+        if registered_on and registered_on > today:
+            raise ValidationError(
+                _("%(field)s cannot be after today (%(today)s)."),
+                code="max_value",
+                params={"field": self.fields["registered_on"].label, "today": today},
+            )
+        return registered_on

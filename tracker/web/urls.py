@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from tracker.web.views import (
     applications,
+    facts,
     feeds,
     notifications,
     organizations,
@@ -36,6 +37,11 @@ urlpatterns = [
     ),
     path(
         "my/applications/<int:pk>/ticks/", applications.application_ticks, name="application_ticks"
+    ),
+    path(
+        "my/applications/<int:pk>/confirmations/",
+        applications.application_confirmations,
+        name="application_confirmations",
     ),
     path(
         "my/applications/<int:pk>/status/",
@@ -84,6 +90,7 @@ urlpatterns = [
     path("my/organizations/new/", organizations.organization_new, name="organization_new"),
     path("my/organizations/claim/", organizations.claim, name="claim"),
     path("my/organizations/<int:pk>/", organizations.team_page, name="team"),
+    path("my/organizations/<int:pk>/facts/", facts.organization_facts, name="organization_facts"),
     path("my/organizations/<int:pk>/invite/", organizations.invite, name="invite"),
     path("my/organizations/<int:pk>/leave/", organizations.team_leave, name="team_leave"),
     path(

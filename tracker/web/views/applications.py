@@ -30,6 +30,7 @@ from tracker.services.organizations import invite_partner_owner
 from tracker.web.forms import (
     ChecklistForm,
     CoBuilderForm,
+    ConfirmationsForm,
     ItemWorkForm,
     NewPartnerForm,
     PartnerInviteForm,
@@ -103,6 +104,20 @@ def application_ticks(request, pk):
         request, application, form,
         lambda data: services.set_ticked_items(application, data["items"], request.user),
         _("Checklist saved."),
+    )
+    return back_to_dashboard(application)
+
+
+@private_page
+@login_required
+@require_POST
+def application_confirmations(request, pk):
+    application = application_to_change(request.user, pk)
+    form = ConfirmationsForm(request.POST, application=application)
+    _run(
+        request, application, form,
+        lambda data: services.set_confirmations(application, data["conditions"], request.user),
+        _("Confirmations saved."),
     )
     return back_to_dashboard(application)
 

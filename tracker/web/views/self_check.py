@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker.eligibility import evaluate, rank
+from tracker.eligibility import evaluate, question_counts, rank
 from tracker.selectors.programs import self_check_candidates
 from tracker.services.organizations import save_organization_profile
 from tracker.web.forms import SaveProfileForm, SelfCheckForm
@@ -19,12 +19,14 @@ SELF_CHECK_PAGE_SIZE = 20
 
 
 def self_check(request):
-    form = SelfCheckForm(request.GET or None)
+    # The open programs are loaded first: their rules decide which questions are asked.
+    programs = self_check_candidates()
+    form = SelfCheckForm(request.GET or None, counts=question_counts(programs))
     ctx = {"form": form, "page": None}
     if form.is_valid():
         profile = form.profile()
         # Every open program is evaluated (the ranking needs them all); one page is shown.
-        verdicts = rank(evaluate(profile, program) for program in self_check_candidates())
+        verdicts = rank(evaluate(profile, program) for program in programs)
         query = request.GET.copy()
         query.pop("page", None)
         ctx["page"] = Paginator(verdicts, SELF_CHECK_PAGE_SIZE).get_page(request.GET.get("page"))
