@@ -170,9 +170,10 @@ def test_planning_costs_a_fixed_number_of_queries_whatever_the_number_of_firms(
     AlertPreference.objects.bulk_create(
         AlertPreference(user=u, kind=AlertKind.NEW_MATCH, frequency="immediate") for u in users
     )
-    # The programs and their rule lists (8), the new version, the messages, two kinds of
-    # deliveries, the planned version, and the transaction's savepoint in the test.
-    with django_assert_num_queries(14):
+    # The programs and their rule lists (11, three of them the rules entered as rows:
+    # thresholds, qualifications, conditions to confirm), the new version, the messages, two
+    # kinds of deliveries, the planned version, and the transaction's savepoint in the test.
+    with django_assert_num_queries(17):
         assert alerts.match_changed() == count
     assert AlertDelivery.objects.filter(channel=AlertChannel.EMAIL).count() == count
 

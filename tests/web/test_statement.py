@@ -28,8 +28,10 @@ def test_a_member_gets_the_statement_with_each_rule_its_clause_and_the_materials
 ):
     client = as_member(firm_user)
     url = f"/my/applications/{application.pk}/statement/"
-    # 15: the page's 14, and the header's count of unread alerts.
-    with time_machine.travel(PRODUCED, tick=False), django_assert_max_num_queries(15):
+    # 21: the page's 14, the header's count of unread alerts, and 6 for the rules entered as
+    # rows (the program's thresholds, qualifications and conditions; the organization's facts
+    # and qualifications; the application's confirmations).
+    with time_machine.travel(PRODUCED, tick=False), django_assert_max_num_queries(21):
         response = client.get(url)
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
