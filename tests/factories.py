@@ -20,6 +20,7 @@ from tracker.models import (
     Region,
     Sector,
 )
+from tracker.services import search
 
 
 def make_sectors(n):
@@ -50,6 +51,7 @@ def make_programs(n, sectors=15, opens_on=datetime.date(2025, 3, 1), days=60):
             opens_on=opens_on,
             deadline=opens_on + datetime.timedelta(days=days + i % 30),
             is_published=True,
+            published_at=datetime.datetime(2025, 2, 20, tzinfo=datetime.timezone.utc),
             max_co_builders=5,
             preferred_partnership=Program.Partnership.ACADEMIA_ENTERPRISE,
             eligible_kinds=[OrganizationKind.ENTERPRISE, OrganizationKind.UNIVERSITY],
@@ -75,6 +77,8 @@ def make_programs(n, sectors=15, opens_on=datetime.date(2025, 3, 1), days=60):
         Milestone(program=p, kind=Milestone.Kind.DEADLINE, title_zh="申报截止", due_on=p.deadline)
         for p in programs
     )
+    # bulk_create sends no signal: the keyword index is built here, as after a raw load.
+    search.reindex(program_ids=[p.pk for p in programs])
     return programs
 
 

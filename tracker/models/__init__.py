@@ -31,14 +31,17 @@ from tracker.models.programs import (
     ProgramSector,
     default_reminder_days,
 )
+from tracker.models.search import ListVisit, ProgramTerm
 from tracker.models.timezones import local_date, validate_timezone_name
 from tracker.models.translated import localized
+from tracker.models.versions import CatalogVersion
 
 __all__ = [
     "CLOSING_SOON_DAYS",
     "Application",
     "Attachment",
     "Authority",
+    "CatalogVersion",
     "ChecklistItem",
     "ChecklistTick",
     "Claim",
@@ -46,12 +49,14 @@ __all__ = [
     "Contact",
     "Invitation",
     "ItemWork",
+    "ListVisit",
     "Membership",
     "Milestone",
     "Organization",
     "OrganizationKind",
     "Program",
     "ProgramSector",
+    "ProgramTerm",
     "Region",
     "Reminder",
     "Sector",

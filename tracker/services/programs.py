@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from tracker.models import ChecklistItem, Program, ProgramSector
+from tracker.services import catalog, search
 
 
 def set_priority_sectors(program, sectors):
@@ -12,6 +13,9 @@ def set_priority_sectors(program, sectors):
         ProgramSector(program=program, sector=sector, position=position)
         for position, sector in enumerate(sectors, start=1)
     )
+    # bulk_create sends no signal: the keyword index and the catalog version are told here.
+    search.reindex(program_ids=[program.pk])
+    catalog.changed()
 
 
 @transaction.atomic
@@ -29,6 +33,7 @@ def clone_as_next_edition(program):
     clone.title_en = program.title_en.replace(str(year), str(year + 1))
     clone.opens_on = clone.deadline = clone.source_date = None
     clone.is_published = False
+    clone.published_at = None  # first published when next year's call is
     clone.cloned_from = program
     clone.save()
     clone.regions.set(program.regions.all())
@@ -47,6 +52,7 @@ def clone_as_next_edition(program):
         )
         for item in program.checklist_items.all()
     )
+    catalog.changed()  # the checklist's bulk_create sends no signal
     return clone
 
 

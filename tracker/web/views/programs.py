@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,9 +12,11 @@ from tracker.models import Application, Program
 from tracker.notifications import calendars
 from tracker.selectors import calendars as calendar_selectors
 from tracker.selectors.organizations import trackable_organizations
-from tracker.selectors.programs import listed_programs, program_for
+from tracker.selectors.programs import filter_counts, listed_programs, program_for, query_words
 from tracker.services import applications as application_services
+from tracker.services.search import record_list_visit
 from tracker.web.forms import ProgramFilterForm, TrackForm
+from tracker.web.highlight import excerpt, highlight
 from tracker.web.views.responses import back_to_dashboard, ics_response, tell
 
 
@@ -21,24 +24,40 @@ def index(request):
     return redirect("tracker:programs")
 
 
+PROGRAM_PAGE_SIZE = 20
+
+
 def programs(request):
+    """The program list: keyword search, filters with their counts, one page of rows."""
     form = ProgramFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    listed = listed_programs(
-        status=filters.get("status", ""),
-        sector=filters.get("sector"),
-        authority=filters.get("authority"),
-    )
+    listed = listed_programs(filters, sort=filters.get("sort", ""))
+    page = Paginator(listed, PROGRAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    form.show_counts(filter_counts(filters))
+    words = query_words(filters.get("q", ""))
+    since = record_list_visit(request.user) if request.user.is_authenticated else None
+    query = request.GET.copy()
+    query.pop("page", None)
     ctx = {
         "form": form,
-        "rows": [_program_row(p) for p in listed],
+        "page": page,
+        "query": query.urlencode(),
+        "rows": [_program_row(p, words=words, since=since) for p in page],
         "status": filters.get("status", ""),
+        "searching": bool(words),
     }
     return render(request, "tracker/program_list.html", ctx)
 
 
-def _program_row(program):
-    return {"program": program, "status": program.status_on(), "days_left": program.days_left()}
+def _program_row(program, words=(), since=None):
+    return {
+        "program": program,
+        "status": program.status_on(),
+        "days_left": program.days_left(),
+        "title": highlight(program.title, words),
+        "excerpt": excerpt(program.summary, words) if words else "",
+        "is_new": bool(since and program.published_at and program.published_at > since),
+    }
 
 
 def program_detail(request, slug):
