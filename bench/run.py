@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["eligibility_pages.py", "reminders_plan.py", "reminders_send.py"]
+BENCHMARKS = ["eligibility_pages.py", "discovery.py", "reminders_plan.py", "reminders_send.py"]
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent

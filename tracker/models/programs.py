@@ -60,24 +60,26 @@ class ProgramQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def with_status(self, statuses, now=None):
+    def with_status(self, statuses, now=None, zones=None):
         """Programs whose `status_on()` at `now` is one of `statuses`, each judged on its own
         time zone's date, as one filter (lists, the admin's filter).
 
         One small query first finds the zones in use: a program in Urumqi or Honolulu must not
         close on Beijing's date.
         """
-        return self.filter(self.status_q(statuses, now))
+        return self.filter(self.status_q(statuses, now, zones))
 
-    def status_q(self, statuses, now=None):
-        """The condition of `with_status` (after the zones query), for a caller that counts
-        several statuses in one aggregate."""
+    def status_q(self, statuses, now=None, zones=None):
+        """The condition of `with_status` (after the zones query, unless the caller that
+        builds several such conditions gives `zones`: a superset of those in use), for a
+        caller that counts several statuses in one aggregate."""
         statuses = {statuses} if isinstance(statuses, str) else set(statuses)
         undated = Q(opens_on__isnull=True) | Q(deadline__isnull=True)
         conditions = [undated] if Program.Status.DRAFT in statuses else []
         dated = statuses - {Program.Status.DRAFT}
         if dated:
-            zones = self.order_by().values_list("timezone", flat=True).distinct()
+            if zones is None:
+                zones = self.order_by().values_list("timezone", flat=True).distinct()
             for zone in zones:
                 today = local_date(zone, now)
                 by_status = reduce(operator.or_, (_status_q(s, today) for s in dated))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from tracker.eligibility import load_rule_lists, prefetch_for_rules, rule_fields
 from tracker.models import CatalogVersion, Program, ProgramSector, ProgramTerm
 from tracker.models.search import facet, is_cjk, terms_of_word, words_of
+from tracker.models.programs import TAKING_APPLICATIONS
 from tracker.models.timezones import local_dates_anywhere
 
 ProgramRegion = Program.regions.through
@@ -44,7 +45,7 @@ def _word_programs(word):
     terms = terms_of_word(word)
     if len(terms) == 1:
         rows = ProgramTerm.objects.filter(term=terms[0])
-        if is_cjk(word):
+        if is_cjk(word) and len(word) == 1:
             # A lone character: also the pairs it begins. Rarely asked, so the one lookup
             # that scans rather than seeks.
             rows = ProgramTerm.objects.filter(
@@ -80,12 +81,13 @@ def _relevance(words):
     return Coalesce(Subquery(scores), 0)
 
 
-def filtered_programs(filters, *, now=None, without=()):
+def filtered_programs(filters, *, now=None, without=(), zones=None):
     """Published programs matching `filters` (keys of FILTER_KEYS), unsorted.
 
     `without` names filters to leave out: the counts beside a filter's values are those of
     the list with every *other* filter applied. `status` missing or empty means taking
-    applications, "all" means any status.
+    applications, "all" means any status. `zones`: the time zones of the published programs,
+    for a caller that builds several lists (else one query finds those of this list).
     """
     listed = Program.objects.published()
     value = {k: v for k, v in filters.items() if k not in without and v not in (None, "")}
@@ -122,9 +124,9 @@ def filtered_programs(filters, *, now=None, without=()):
     if "status" not in without:
         status = value.get("status", "")
         if status == "":
-            listed = listed.taking_applications(now)
+            listed = listed.with_status(TAKING_APPLICATIONS, now, zones)
         elif status != "all":
-            listed = listed.with_status(status, now)
+            listed = listed.with_status(status, now, zones)
     return listed
 
 
@@ -153,14 +155,20 @@ def _grouped(queryset, field):
 
 def filter_counts(filters, *, now=None):
     """For each filter, how many programs each of its values would list, the other filters
-    kept: a fixed number of grouped queries (two for the statuses), whatever the catalog."""
-    without = lambda name: filtered_programs(filters, now=now, without={name})  # noqa: E731
+    kept: one grouped query per filter (and one for the time zones), whatever the catalog."""
+    zones = list(
+        Program.objects.published().order_by().values_list("timezone", flat=True).distinct()
+    )
+
+    def without(name):
+        return filtered_programs(filters, now=now, without={name}, zones=zones)
+
     kinds = ProgramTerm.objects.filter(
         program__in=without("kind"), term__startswith=facet("kind", "")
     )
     statuses = without("status")
     by_status = statuses.aggregate(
-        **{s: Count("pk", filter=statuses.status_q(s, now)) for s in STATUS_CHOICES}
+        **{s: Count("pk", filter=statuses.status_q(s, now, zones)) for s in STATUS_CHOICES}
     )
     by_status[""] = by_status[Program.Status.OPEN] + by_status[Program.Status.CLOSING]
     by_status["all"] = sum(by_status[s] for s in STATUS_CHOICES)
