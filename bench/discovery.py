@@ -14,8 +14,9 @@ Not a test: it prints figures.
 import argparse
 import datetime
 
-import eligibility_pages
-from eligibility_pages import LABEL, measure  # sets up the throwaway database first
+import eligibility_pages  # sets up the throwaway database first
+
+LABEL, measure = eligibility_pages.LABEL, eligibility_pages.measure
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

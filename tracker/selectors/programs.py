@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from tracker.eligibility import load_rule_lists, prefetch_for_rules, rule_fields
 from tracker.models import CatalogVersion, Program, ProgramSector, ProgramTerm
-from tracker.models.search import facet, is_cjk, terms_of_word, words_of
 from tracker.models.programs import TAKING_APPLICATIONS
+from tracker.models.search import facet, is_cjk, terms_of_word, words_of
 from tracker.models.timezones import local_dates_anywhere
 
 ProgramRegion = Program.regions.through
