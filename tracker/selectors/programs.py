@@ -149,6 +149,17 @@ def listed_programs(filters, *, sort="", now=None):
     )
 
 
+def changed_programs(filters, *, limit, now=None):
+    """The feed's programs: those `filters` select, of any status unless a status is asked,
+    last changed first."""
+    filters = {**filters, "status": filters.get("status") or "all"}
+    return (
+        filtered_programs(filters, now=now)
+        .select_related("authority")
+        .order_by("-updated_at", "slug")[:limit]
+    )
+
+
 def _grouped(queryset, field):
     return dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
 

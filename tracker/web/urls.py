@@ -4,6 +4,7 @@ from tracker.web.views import (
     applications,
     feeds,
     organizations,
+    program_feed,
     programs,
     regions,
     reminders,
@@ -15,6 +16,7 @@ app_name = "tracker"
 urlpatterns = [
     path("", programs.index, name="index"),
     path("programs/", programs.programs, name="programs"),
+    path("programs/feed.atom", program_feed.program_feed, name="program_feed"),
     path("programs/<slug:slug>/", programs.program_detail, name="program"),
     path("programs/<slug:slug>/track/", programs.track, name="track"),
     path("programs/<slug:slug>/calendar.ics", programs.program_calendar, name="program_calendar"),
