@@ -2,6 +2,8 @@
 the catalog (each admin form and inline, the spreadsheet import, the clone) moves the catalog
 stamp, and the next /check/ reloads and judges the edit."""
 
+from collections import OrderedDict
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +24,7 @@ def check(client, seeded, call_open, monkeypatch):
 
     The test starts without a copy in this process, so its first check is a full load."""
     monkeypatch.setattr(program_selectors, "_compiled", (None, ()))
+    monkeypatch.setattr(program_selectors, "_rankings", OrderedDict())
 
     def get():
         with CaptureQueriesContext(connection) as captured:

@@ -2,13 +2,14 @@
 self-check's candidates."""
 
 import datetime
+from collections import OrderedDict
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from tracker.eligibility import load_rule_lists, prefetch_for_rules, rule_fields
+from tracker.eligibility import evaluate, load_rule_lists, prefetch_for_rules, rank, rule_fields
 from tracker.models import CatalogVersion, Program, ProgramSector, ProgramTerm
 from tracker.models.programs import TAKING_APPLICATIONS
 from tracker.models.search import facet, is_cjk, terms_of_word, words_of
@@ -211,16 +212,23 @@ def program_for(user, slug):
 # catalog stamp and the window of dates the copy was loaded for (see `CatalogVersion`). One
 # tuple, replaced whole, so a thread never pairs one copy's key with another's programs.
 _compiled = (None, ())
+# The rankings last asked for, by (copy key, quarter hour, profile): judging 2,000 programs
+# costs far more than a page, and most visitors give one of a few profiles. Bounded: each
+# entry holds a verdict per open program.
+_rankings = OrderedDict()
+RANKINGS_KEPT = 16
+# Every zone's date changes on a quarter hour (UTC offsets are multiples of 15 minutes).
+QUARTER_HOUR = 900
 
 
-def self_check_candidates(now=None):
-    """Every published program taking applications, loaded for ranking: the rule fields, the
-    card fields and the rule lists.
+def _open_programs(now):
+    """(key, the published programs around taking applications), from this process's copy
+    while the catalog stamp and the window of dates stay the same.
 
-    Loading 2,000 programs with their lists costs far more than judging them, so the loaded
-    list is kept in this process and reused while the catalog stamp (one query) and the
-    window of dates it covers stay the same. The stamp is read before the programs: an edit
-    that commits in between leaves a copy tagged with the older stamp, reloaded next time.
+    Loading 2,000 programs with their lists costs far more than one query, so the copy is
+    reused while the catalog stamp (that one query) is unchanged. The stamp is read before
+    the programs: an edit that commits in between leaves a copy tagged with the older
+    stamp, reloaded next time.
     """
     global _compiled
     stamp = CatalogVersion.current()
@@ -237,4 +245,21 @@ def self_check_candidates(now=None):
             )
         )
         _compiled = (key, programs)
-    return [program for program in programs if program.takes_applications(now)]
+    return (key if stamp is not None else None), programs
+
+
+def self_check_ranking(profile, now=None):
+    """The verdicts of `profile` for every program taking applications, best first; the same
+    list while neither the catalog nor any zone's date has changed."""
+    key, programs = _open_programs(now)
+    moment = (now or timezone.now()).timestamp() // QUARTER_HOUR
+    ranking_key = (key, moment, profile)
+    if key is not None and ranking_key in _rankings:
+        _rankings.move_to_end(ranking_key)
+        return _rankings[ranking_key]
+    ranking = rank(evaluate(profile, p) for p in programs if p.takes_applications(now))
+    if key is not None:
+        _rankings[ranking_key] = ranking
+        while len(_rankings) > RANKINGS_KEPT:
+            _rankings.popitem(last=False)
+    return ranking

@@ -3,8 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from tracker.eligibility import evaluate, rank
-from tracker.selectors.programs import self_check_candidates
+from tracker.selectors.programs import self_check_ranking
 from tracker.web.forms import SelfCheckForm
 
 SELF_CHECK_PAGE_SIZE = 20
@@ -15,8 +14,8 @@ def self_check(request):
     ctx = {"form": form, "page": None}
     if form.is_valid():
         profile = form.profile()
-        # Every open program is evaluated (the ranking needs them all); one page is shown.
-        verdicts = rank(evaluate(profile, program) for program in self_check_candidates())
+        # Every open program is judged (the ranking needs them all); one page is shown.
+        verdicts = self_check_ranking(profile)
         query = request.GET.copy()
         query.pop("page", None)
         ctx["page"] = Paginator(verdicts, SELF_CHECK_PAGE_SIZE).get_page(request.GET.get("page"))
