@@ -19,12 +19,11 @@ import eligibility_pages  # sets up the throwaway database first
 LABEL, measure = eligibility_pages.LABEL, eligibility_pages.measure
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from tests.factories import make_applications, make_partner, make_programs  # noqa: E402
+from tests.factories import make_programs  # noqa: E402
 from tracker.interchange import seeds  # noqa: E402
-from tracker.models import Membership, Organization, OrganizationKind, Region, Sector  # noqa: E402
+from tracker.models import Region, Sector  # noqa: E402
 
 # Each a goal of the issue: the page's median at most this many times the empty layout.
 GOALS = {"/check/": 10, "search 孵化": 10, "search 中试基地": 10, "/my/": 10}
@@ -41,16 +40,7 @@ def build(programs, open_programs, applications):
         programs - open_programs, opens_on=today - datetime.timedelta(days=400),
         prefix="closed", regions=regions,
     )
-    firm = Organization.objects.create(
-        name_zh="基准测试企业", kind=OrganizationKind.ENTERPRISE,
-        region=Region.objects.get(code="450202"),
-    )
-    firm.sectors.set(Sector.objects.filter(code="new-materials"))
-    partners = [make_partner("基准合作高校"), make_partner("基准合作企业", kind="enterprise")]
-    make_applications(firm, opened[:applications], partners)
-    user = get_user_model().objects.create_user("bench", password="bench-pw")
-    Membership.objects.create(user=user, organization=firm)
-    return user
+    return eligibility_pages.dashboard_user(opened[:applications], region="450202")
 
 
 def main():

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import launched, pick_region, shot
+from tests.browser import launched, page_errors, pick_region, shot
 
 pytestmark = pytest.mark.integration
 
@@ -16,12 +16,7 @@ def test_a_visitor_searches_two_characters_and_narrows_to_a_county(
 ):
     with launched(chromium) as browser:
         page = browser.new_page(locale="zh-CN")
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on(
-            "console",
-            lambda m: "Content Security Policy" in m.text and errors.append(m.text),
-        )
+        errors = page_errors(page)
         page.goto(f"{live_server.url}/programs/")
         page.get_by_label("关键词").fill("中试")
         pick_region(page, "广西壮族自治区", "柳州市", "城中区")
