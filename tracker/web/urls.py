@@ -17,6 +17,9 @@ urlpatterns = [
     path("", programs.index, name="index"),
     path("programs/", programs.programs, name="programs"),
     path("programs/feed.atom", program_feed.program_feed, name="program_feed"),
+    re_path(
+        r"^programs/export\.(?P<fmt>csv|xlsx)$", programs.programs_export, name="programs_export"
+    ),
     path("programs/<slug:slug>/", programs.program_detail, name="program"),
     path("programs/<slug:slug>/track/", programs.track, name="track"),
     path("programs/<slug:slug>/calendar.ics", programs.program_calendar, name="program_calendar"),

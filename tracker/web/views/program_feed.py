@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from tracker.selectors.programs import changed_programs
 from tracker.web.forms import ProgramFilterForm
+from tracker.web.views.responses import PLAIN_TEXT, form_errors_text
 
 FEED_LENGTH = 50
 
@@ -58,10 +59,6 @@ def program_feed(request):
     """A bad filter is a 400 naming the field, as the list page names it."""
     form = ProgramFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        errors = "; ".join(
-            f"{form.fields[name].label}: {' '.join(messages)}"
-            for name, messages in form.errors.items()
-        )
-        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(form_errors_text(form), content_type=PLAIN_TEXT)
     request.filters = form.cleaned_data if form.is_bound else {}
     return ProgramFeed()(request)

@@ -3,11 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker.eligibility import Profile, evaluate
+from tracker.interchange import result_lists
 from tracker.models import Application, Program
 from tracker.notifications import calendars
 from tracker.selectors import calendars as calendar_selectors
@@ -17,7 +20,13 @@ from tracker.services import applications as application_services
 from tracker.services.search import record_list_visit
 from tracker.web.forms import ProgramFilterForm, TrackForm
 from tracker.web.highlight import excerpt, highlight
-from tracker.web.views.responses import back_to_dashboard, ics_response, tell
+from tracker.web.views.responses import (
+    PLAIN_TEXT,
+    back_to_dashboard,
+    form_errors_text,
+    ics_response,
+    tell,
+)
 
 
 def index(request):
@@ -25,6 +34,8 @@ def index(request):
 
 
 PROGRAM_PAGE_SIZE = 20
+# A spreadsheet of the list holds at most this many rows (the list's first ones).
+EXPORT_ROWS = 5000
 
 
 def programs(request):
@@ -47,6 +58,22 @@ def programs(request):
         "searching": bool(words),
     }
     return render(request, "tracker/program_list.html", ctx)
+
+
+def programs_export(request, fmt):
+    """The list as the reader filtered and sorted it, as CSV or XLSX (at most EXPORT_ROWS)."""
+    form = ProgramFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(form_errors_text(form), content_type=PLAIN_TEXT)
+    filters = form.cleaned_data if form.is_bound else {}
+    listed = listed_programs(filters, sort=filters.get("sort", ""))[:EXPORT_ROWS]
+    rows = result_lists.program_rows(
+        listed, lambda p: request.build_absolute_uri(reverse("tracker:program", args=[p.slug]))
+    )
+    body, content_type = result_lists.export(rows, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="programs.{fmt}"'
+    return response
 
 
 def _program_row(program, words=(), since=None):
