@@ -67,13 +67,18 @@ def build(programs, sectors, applications):
     seeds.load(seeds.seed_files(ROOT / "seeds"))
     today = datetime.date.today()
     rows = make_programs(programs, sectors=sectors, opens_on=today - datetime.timedelta(days=10))
+    return dashboard_user(rows[:applications], region="450200")
+
+
+def dashboard_user(programs, region):
+    """A member of a firm in `region` tracking `programs`, each with two co-builders."""
     firm = Organization.objects.create(
         name_zh="基准测试企业", kind=OrganizationKind.ENTERPRISE,
-        region=Region.objects.get(code="450200"),
+        region=Region.objects.get(code=region),
     )
     firm.sectors.set(Sector.objects.filter(code="new-materials"))
     partners = [make_partner("基准合作高校"), make_partner("基准合作企业", kind="enterprise")]
-    make_applications(firm, rows[:applications], partners)
+    make_applications(firm, programs, partners)
     user = get_user_model().objects.create_user("bench", password="bench-pw")
     Membership.objects.create(user=user, organization=firm)
     return user

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 BENCHMARKS = [
-    "eligibility_pages.py", "reminders_plan.py", "reminders_send.py", "notices.py",
-    "alerts_plan.py",
+    "eligibility_pages.py", "discovery.py", "reminders_plan.py", "reminders_send.py",
+    "notices.py", "alerts_plan.py",
 ]
 
 if __name__ == "__main__":

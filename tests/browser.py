@@ -72,6 +72,15 @@ def log_in_as_liugang(page, site, then="/check/"):
     page.wait_for_url(f"**{then}")
 
 
+def page_errors(page):
+    """A list that fills with the page's script errors and Content-Security-Policy reports
+    (not a missing favicon)."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: "Content Security Policy" in m.text and errors.append(m.text))
+    return errors
+
+
 def check_eligibility_as_liugang(page, site):
     """Fill /check/ with 柳钢集团's profile (enterprise in Liuzhou, new materials, two
     university partners) and submit it."""

@@ -22,6 +22,7 @@ from tracker.models import (
     Region,
     Sector,
 )
+from tracker.services import search
 
 
 def make_sectors(n):
@@ -33,25 +34,39 @@ def make_sectors(n):
     return existing + Sector.objects.bulk_create(extra)
 
 
-def make_programs(n, sectors=15, opens_on=datetime.date(2025, 3, 1), days=60):
+# Titles and summaries of the kinds a catalog holds, so that a keyword matches a share of it.
+KINDS_OF_CALL = [
+    ("中试基地认定", "对科技成果进行二次开发实验的中试基地给予认定。"),
+    ("科技企业孵化器运营补贴", "对认定的孵化器给予运营补贴。"),
+    ("企业研发费用补助", "按研发投入给予补助。"),
+    ("高新技术企业认定奖励", "对首次认定的高新技术企业给予奖励。"),
+]
+
+
+def make_programs(n, sectors=15, opens_on=datetime.date(2025, 3, 1), days=60, *,
+                  prefix="bench-program", regions=None):
     """`n` published programs open from `opens_on`, each with `sectors` priority sectors, every
-    rule set, a region, two checklist items and a deadline milestone."""
+    rule set, a region (Guangxi, or each one of `regions` in turn), two checklist items and a
+    deadline milestone."""
     region, _ = Region.objects.get_or_create(code="450000", defaults={"name_zh": "广西壮族自治区"})
+    regions = regions or [region]
     authority, _ = Authority.objects.get_or_create(
         name_zh="测试发布机关", defaults={"level": Authority.Level.PROVINCIAL, "region": region}
     )
     sector_rows = make_sectors(sectors)
     programs = Program.objects.bulk_create(
         Program(
-            slug=f"bench-program-{i}",
+            slug=f"{prefix}-{i}",
             year=opens_on.year,
-            title_zh=f"测试项目{i}",
+            title_zh=f"测试项目{i}{KINDS_OF_CALL[i % len(KINDS_OF_CALL)][0]}",
             title_en=f"Test program {i}",
+            summary_zh=KINDS_OF_CALL[i % len(KINDS_OF_CALL)][1],
             authority=authority,
             source_publication="测试",
             opens_on=opens_on,
             deadline=opens_on + datetime.timedelta(days=days + i % 30),
             is_published=True,
+            published_at=datetime.datetime(2025, 2, 20, tzinfo=datetime.timezone.utc),
             max_co_builders=5,
             preferred_partnership=Program.Partnership.ACADEMIA_ENTERPRISE,
             eligible_kinds=[OrganizationKind.ENTERPRISE, OrganizationKind.UNIVERSITY],
@@ -61,7 +76,8 @@ def make_programs(n, sectors=15, opens_on=datetime.date(2025, 3, 1), days=60):
         for i in range(n)
     )
     Program.regions.through.objects.bulk_create(
-        Program.regions.through(program=p, region=region) for p in programs
+        Program.regions.through(program=p, region=regions[i % len(regions)])
+        for i, p in enumerate(programs)
     )
     ProgramSector.objects.bulk_create(
         ProgramSector(program=p, sector=s, position=pos)
@@ -77,6 +93,9 @@ def make_programs(n, sectors=15, opens_on=datetime.date(2025, 3, 1), days=60):
         Milestone(program=p, kind=Milestone.Kind.DEADLINE, title_zh="申报截止", due_on=p.deadline)
         for p in programs
     )
+    # bulk_create sends no signal: the keyword index is built here, as after a raw load.
+    for start in range(0, len(programs), 500):
+        search.reindex(program_ids=[p.pk for p in programs[start : start + 500]])
     return programs
 
 

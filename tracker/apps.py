@@ -11,7 +11,7 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         from tracker import checks  # noqa: F401  (registers the system checks)
-        from tracker.services import reminders  # noqa: F401  (connects its signal receivers)
+        from tracker.services import catalog, reminders, search  # noqa: F401  (connect receivers)
 
 
 # The two below are named in INSTALLED_APPS; `default = False` so that Django still picks

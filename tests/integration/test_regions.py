@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import launched, pick_region, shot
+from tests.browser import launched, page_errors, pick_region, shot
 
 pytestmark = pytest.mark.integration
 
@@ -17,13 +17,7 @@ def test_a_visitor_picks_province_city_and_county_in_the_self_check(
 ):
     with launched(chromium) as browser:
         page = browser.new_page(locale="zh-CN")
-        # Script errors and Content-Security-Policy reports (not a missing favicon).
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on(
-            "console",
-            lambda m: "Content Security Policy" in m.text and errors.append(m.text),
-        )
+        errors = page_errors(page)
         page.goto(f"{live_server.url}/check/")
         assert page.locator("#id_region_city").is_hidden()
         pick_region(page, "广西壮族自治区", "柳州市", "城中区")

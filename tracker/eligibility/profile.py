@@ -1,7 +1,7 @@
 """What the rules know about an applicant."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db.models import Exists, OuterRef, Prefetch
 
@@ -29,6 +29,14 @@ class Profile:
     qualifications: dict | None = None
     # None when conditions are not confirmed per application (the anonymous self-check).
     confirmed_condition_ids: frozenset | None = None
+
+    def key(self):
+        """A hashable stand-in for the profile (its dicts as sorted pairs), for caches of
+        verdicts by profile."""
+        return tuple(
+            tuple(sorted(value.items(), key=repr)) if isinstance(value, dict) else value
+            for value in (getattr(self, f.name) for f in fields(self))
+        )
 
     def fact(self, fact, year):
         """(value, year) of `fact` in `year`, or in the latest year given when `year` is None;

@@ -32,6 +32,7 @@ from tracker.models import (
     Sector,
     local_date,
 )
+from tracker.services import catalog
 from tracker.services.applications import add_co_builder
 from tracker.services.programs import set_priority_sectors
 
@@ -143,6 +144,8 @@ def load_regions(path):
                 changed.append(Region(pk=pk, code=row["code"], **values))
         Region.objects.bulk_create(created, batch_size=500)
         Region.objects.bulk_update(changed, fields, batch_size=500)
+        if created or changed:
+            catalog.changed()  # bulk writes send no signal; region names are in verdicts
         if created:
             # Not every database returns the ids of a bulk insert: read them back, as the
             # parents of the next level.

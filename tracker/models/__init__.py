@@ -47,8 +47,10 @@ from tracker.models.programs import (
     ProgramSector,
     default_reminder_days,
 )
+from tracker.models.search import ListVisit, ProgramTerm
 from tracker.models.timezones import ZoneTime, local_date, validate_timezone_name
 from tracker.models.translated import localized
+from tracker.models.versions import CatalogVersion
 from tracker.models.webhooks import Webhook, validate_webhook_url
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "Application",
     "Attachment",
     "Authority",
+    "CatalogVersion",
     "ChecklistItem",
     "ChecklistTick",
     "Claim",
@@ -73,6 +76,7 @@ __all__ = [
     "HeldQualification",
     "Invitation",
     "ItemWork",
+    "ListVisit",
     "ManualCondition",
     "Membership",
     "Milestone",
@@ -84,6 +88,7 @@ __all__ = [
     "PlanningState",
     "Program",
     "ProgramSector",
+    "ProgramTerm",
     "ProgramWatch",
     "Qualification",
     "QualificationRequirement",

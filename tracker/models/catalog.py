@@ -69,6 +69,11 @@ class Region(models.Model):
             return None
         return regions[0]
 
+    def enclosing_codes(self):
+        """The codes of this division and of those containing it (each `contains` it): for
+        城中区 450202, Liuzhou 450200 and Guangxi 450000."""
+        return list(dict.fromkeys([self.code[:2] + "0000", self.code[:4] + "00", self.code]))
+
 
 class Authority(models.Model):
     class Level(models.TextChoices):

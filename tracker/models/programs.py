@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone as django_timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -68,26 +69,32 @@ class ProgramQuerySet(models.QuerySet):
         """Programs from real notices, without the example catalog."""
         return self.filter(is_demo=False)
 
-    def with_status(self, statuses, now=None):
+    def with_status(self, statuses, now=None, zones=None):
         """Programs whose `status_on()` at `now` is one of `statuses`, each judged on its own
         time zone's date, as one filter (lists, the admin's filter).
 
         One small query first finds the zones in use: a program in Urumqi or Honolulu must not
         close on Beijing's date.
         """
+        return self.filter(self.status_q(statuses, now, zones))
+
+    def status_q(self, statuses, now=None, zones=None):
+        """The condition of `with_status` (after the zones query, unless the caller that
+        builds several such conditions gives `zones`: a superset of those in use), for a
+        caller that counts several statuses in one aggregate."""
         statuses = {statuses} if isinstance(statuses, str) else set(statuses)
         undated = Q(opens_on__isnull=True) | Q(deadline__isnull=True)
         conditions = [undated] if Program.Status.DRAFT in statuses else []
         dated = statuses - {Program.Status.DRAFT}
         if dated:
-            zones = self.order_by().values_list("timezone", flat=True).distinct()
+            if zones is None:
+                zones = self.order_by().values_list("timezone", flat=True).distinct()
             for zone in zones:
                 today = local_date(zone, now)
                 by_status = reduce(operator.or_, (_status_q(s, today) for s in dated))
                 conditions.append(Q(timezone=zone) & ~undated & by_status)
-        if not conditions:
-            return self.none()
-        return self.filter(reduce(operator.or_, conditions))
+        # No condition: nothing matches (a primary key is never null).
+        return reduce(operator.or_, conditions) if conditions else Q(pk__isnull=True)
 
     def taking_applications(self, now=None):
         """Open or closing soon, on each program's own date."""
@@ -115,6 +122,16 @@ class Program(models.Model):
         PRIORITY = "priority", _("Listed sectors get priority; others may apply")
         REQUIRED = "required", _("Only listed sectors may apply")
 
+    class BenefitKind(models.TextChoices):
+        """What a successful applicant mainly gets, for readers who look for one kind."""
+
+        FUNDING = "funding", _("Funding or subsidy")
+        TAX = "tax", _("Tax relief")
+        FINANCING = "financing", _("Loans and financing")
+        RECOGNITION = "recognition", _("Certification or title")
+        SERVICES = "services", _("Space and services")
+        OTHER = "other", _("Other support")
+
     class Partnership(models.TextChoices):
         NONE = "", _("No preference")
         ACADEMIA_ENTERPRISE = (
@@ -135,6 +152,13 @@ class Program(models.Model):
     summary_en = models.TextField(_("summary (English)"), blank=True)
     benefits_zh = models.TextField(_("benefits (Chinese)"), blank=True)
     benefits_en = models.TextField(_("benefits (English)"), blank=True)
+    benefit_kind = models.CharField(
+        _("kind of benefit"),
+        max_length=20,
+        choices=BenefitKind.choices,
+        blank=True,
+        help_text=_("What a successful applicant mainly gets; the program list filters on it."),
+    )
     contact_zh = models.CharField(_("local contact (Chinese)"), max_length=200, blank=True)
     contact_en = models.CharField(_("local contact (English)"), max_length=200, blank=True)
 
@@ -166,6 +190,9 @@ class Program(models.Model):
         default=False,
         help_text=_("An example program for trying the site, not a real call for applications."),
     )
+    # Set the first time the program is saved published (see save()): "posted in the last 7
+    # days", "new since your last visit" and the feed read it; unpublishing keeps it.
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
 
     priority_sectors = models.ManyToManyField(
         Sector,
@@ -287,6 +314,10 @@ class Program(models.Model):
     def save(self, *args, **kwargs):
         if isinstance(self.reminder_days, list):
             self.reminder_days = sorted(set(self.reminder_days), reverse=True)
+        if self.is_published and self.published_at is None:
+            self.published_at = django_timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         with transaction.atomic():
             super().save(*args, **kwargs)
             self.sync_deadline_milestone()

@@ -1,36 +1,141 @@
-"""Reads of programs: the public list, one program's page and the self-check's candidates."""
+"""Reads of programs: the public list with its search and filters, one program's page and the
+self-check's candidates."""
 
+import datetime
 import re
+from collections import OrderedDict
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from tracker.eligibility import load_rule_lists, prefetch_for_rules, rule_fields
-from tracker.models import Program, ProgramSector
+from tracker.eligibility import (
+    evaluate,
+    load_rule_lists,
+    prefetch_for_rules,
+    question_counts,
+    rank,
+    rule_fields,
+)
+from tracker.models import CatalogVersion, Program, ProgramSector, ProgramTerm
+from tracker.models.programs import TAKING_APPLICATIONS
+from tracker.models.search import facet, is_cjk, terms_of_word, words_of
+from tracker.models.timezones import local_dates_anywhere
+
+ProgramRegion = Program.regions.through
 
 # What a self-check result card shows besides what the rules read: hundreds of programs are
 # ranked, so the rest of each row (long texts, timestamps, reminder settings) is not loaded.
 CARD_FIELDS = ["title_zh", "title_en", "is_demo", "authority__name_zh", "authority__name_en"]
 
 
-def listed_programs(*, status="", sector=None, authority=None, now=None):
-    """Published programs for /programs/: taking applications unless `status` says otherwise
-    ("all", or one Program.Status), with their sectors in the notice's order."""
-    listed = (
-        Program.objects.published()
-        .select_related("authority")
-        .prefetch_related(
-            Prefetch("program_sectors", queryset=ProgramSector.objects.select_related("sector"))
-        )
+# The program list's filters, as `ProgramFilterForm` parses them from the query string. Every
+# key may be missing or empty, meaning "any"; `filtered_programs` is the one place that turns
+# them into a queryset (the list, its counts, and whoever matches a saved query string).
+FILTER_KEYS = (
+    "q", "region", "level", "authority", "sector", "kind", "benefit", "status",
+    "deadline_from", "deadline_to", "posted",
+)
+STATUS_CHOICES = [
+    Program.Status.UPCOMING, Program.Status.OPEN, Program.Status.CLOSING, Program.Status.CLOSED
+]
+# Query words beyond this many are ignored: each is one indexed subquery.
+MAX_QUERY_WORDS = 8
+
+
+def query_words(text):
+    """The words of a keyword query, as the index cuts them (see `tracker.models.search`)."""
+    return list(dict.fromkeys(words_of(text)))[:MAX_QUERY_WORDS]
+
+
+def _word_programs(word):
+    """Ids of programs whose index has every term of `word`."""
+    terms = terms_of_word(word)
+    if len(terms) == 1:
+        rows = ProgramTerm.objects.filter(term=terms[0])
+        if is_cjk(word) and len(word) == 1:
+            # A lone character: also the pairs it begins. Rarely asked, so the one lookup
+            # that scans rather than seeks.
+            rows = ProgramTerm.objects.filter(
+                Q(term=terms[0]) | Q(term__startswith=terms[0], weight__gt=0)
+            )
+        return rows.values("program_id")
+    rows = (
+        ProgramTerm.objects.filter(term__in=set(terms))
+        .values("program_id")
+        .annotate(found=Count("term"))
+        .filter(found__gte=_enough(len(set(terms))))
     )
-    if sector:
-        listed = listed.filter(priority_sectors=sector)
-    if authority:
+    return rows.values("program_id")
+
+
+def _enough(pairs):
+    """How many of a Chinese run's character pairs a program must have: all of two, then two
+    thirds, so that 孵化器补贴 finds 孵化器运营补贴 (器补 is in neither word); relevance puts
+    the programs with all of them first."""
+    return pairs if pairs <= 2 else -(-2 * pairs // 3)
+
+
+def _relevance(words):
+    """Per program, the summed weights of the terms the query names."""
+    terms = {t for word in words for t in terms_of_word(word)}
+    scores = (
+        ProgramTerm.objects.filter(program=OuterRef("pk"), term__in=terms)
+        .order_by()
+        .values("program")
+        .annotate(score=Sum("weight"))
+        .values("score")
+    )
+    return Coalesce(Subquery(scores), 0)
+
+
+def filtered_programs(filters, *, now=None, without=(), zones=None):
+    """Published programs matching `filters` (keys of FILTER_KEYS), unsorted.
+
+    `without` names filters to leave out: the counts beside a filter's values are those of
+    the list with every *other* filter applied. `status` missing or empty means taking
+    applications, "all" means any status. `zones`: the time zones of the published programs,
+    for a caller that builds several lists (else one query finds those of this list).
+    """
+    listed = Program.objects.published()
+    value = {k: v for k, v in filters.items() if k not in without and v not in (None, "")}
+    if words := query_words(value.get("q", "")):
+        for word in words:
+            listed = listed.filter(pk__in=_word_programs(word))
+    if region := value.get("region"):
+        # A program for the province is also one for each of its cities and counties, and a
+        # reader choosing a province sees the programs of the places inside it too.
+        local = ProgramRegion.objects.filter(
+            Q(region__code__in=region.enclosing_codes())
+            | Q(region__code__startswith=region.prefix)
+        )
+        anywhere = ~Exists(ProgramRegion.objects.filter(program=OuterRef("pk")))
+        listed = listed.filter(Q(pk__in=local.values("program_id")) | anywhere)
+    if level := value.get("level"):
+        listed = listed.filter(authority__level=level)
+    if authority := value.get("authority"):
         listed = listed.filter(authority=authority)
-    if status == "":
-        return listed.taking_applications(now)
-    if status != "all":
-        return listed.with_status(status, now)
+    if sector := value.get("sector"):
+        listed = listed.filter(pk__in=ProgramSector.objects.filter(sector=sector).values("program"))
+    if kind := value.get("kind"):
+        terms = ProgramTerm.objects.filter(term=facet("kind", kind))
+        listed = listed.filter(pk__in=terms.values("program_id"))
+    if benefit := value.get("benefit"):
+        listed = listed.filter(benefit_kind=benefit)
+    if start := value.get("deadline_from"):
+        listed = listed.filter(deadline__gte=start)
+    if end := value.get("deadline_to"):
+        listed = listed.filter(deadline__lte=end)
+    if posted := value.get("posted"):
+        since = (now or timezone.now()) - datetime.timedelta(days=int(posted))
+        listed = listed.filter(published_at__gte=since)
+    if "status" not in without:
+        status = value.get("status", "")
+        if status == "":
+            listed = listed.with_status(TAKING_APPLICATIONS, now, zones)
+        elif status != "all":
+            listed = listed.with_status(status, now, zones)
     return listed
 
 
@@ -52,6 +157,76 @@ def landing_programs(*, now=None):
     }
 
 
+def listed_programs(filters, *, sort="", now=None):
+    """The program list's rows for `filters`, sorted by `sort`: "deadline", "newest", or by
+    default relevance to the keywords (by deadline when there are none), with what a row
+    shows loaded."""
+    listed = filtered_programs(filters, now=now)
+    words = query_words(filters.get("q") or "")
+    if sort not in ("deadline", "newest") and words:
+        listed = listed.annotate(relevance=_relevance(words)).order_by(
+            "-relevance", "deadline", "slug"
+        )
+    elif sort == "newest":
+        listed = listed.order_by(F("published_at").desc(nulls_last=True), "slug")
+    else:
+        listed = listed.order_by("deadline", "slug")
+    return listed.select_related("authority").prefetch_related(
+        Prefetch("program_sectors", queryset=ProgramSector.objects.select_related("sector"))
+    )
+
+
+def changed_programs(filters, *, limit, now=None):
+    """The feed's programs: those `filters` select, of any status unless a status is asked,
+    last changed first. Never the example catalog: a feed reader sees no 示例数据 badge."""
+    filters = {**filters, "status": filters.get("status") or "all"}
+    return (
+        filtered_programs(filters, now=now)
+        .real()
+        .select_related("authority")
+        .order_by("-updated_at", "slug")[:limit]
+    )
+
+
+def _grouped(queryset, field):
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
+
+
+def filter_counts(filters, *, now=None):
+    """For each filter, how many programs each of its values would list, the other filters
+    kept: one grouped query per filter (and one for the time zones), whatever the catalog."""
+    zones = list(
+        Program.objects.published().order_by().values_list("timezone", flat=True).distinct()
+    )
+
+    def without(name):
+        return filtered_programs(filters, now=now, without={name}, zones=zones)
+
+    kinds = ProgramTerm.objects.filter(
+        program__in=without("kind"), term__startswith=facet("kind", "")
+    )
+    statuses = without("status")
+    by_status = statuses.aggregate(
+        **{s: Count("pk", filter=statuses.status_q(s, now, zones)) for s in STATUS_CHOICES}
+    )
+    by_status[""] = by_status[Program.Status.OPEN] + by_status[Program.Status.CLOSING]
+    by_status["all"] = sum(by_status[s] for s in STATUS_CHOICES)
+    return {
+        "level": _grouped(without("level"), "authority__level"),
+        "authority": _grouped(without("authority"), "authority"),
+        "sector": dict(
+            ProgramSector.objects.filter(program__in=without("sector"))
+            .order_by().values_list("sector").annotate(n=Count("program"))
+        ),
+        "kind": {
+            term.split("=", 1)[1]: n
+            for term, n in kinds.order_by().values_list("term").annotate(n=Count("program"))
+        },
+        "benefit": _grouped(without("benefit"), "benefit_kind"),
+        "status": by_status,
+    }
+
+
 def program_for(user, slug):
     """A program's page: published ones for everybody, drafts for staff too; 404 otherwise."""
     visible = Program.objects.all() if user.is_staff else Program.objects.published()
@@ -60,17 +235,80 @@ def program_for(user, slug):
     )
 
 
-def self_check_candidates(now=None):
-    """Every published program taking applications, loaded for ranking: the rule fields, the
-    card fields and the rule lists, in a fixed number of queries however many there are."""
-    programs = load_rule_lists(
-        Program.objects.published()
-        .around_taking_applications(now)
-        .select_related("authority")
-        .only(*rule_fields(), *CARD_FIELDS)
-        .prefetch_related(*prefetch_for_rules(ticks=False))
-    )
-    return [program for program in programs if program.takes_applications(now)]
+# This process's compiled copy of the open programs' rules: (key, programs), the key being the
+# catalog stamp and the window of dates the copy was loaded for (see `CatalogVersion`). One
+# tuple, replaced whole, so a thread never pairs one copy's key with another's programs.
+_compiled = (None, ())
+# The rankings last asked for, by (copy key, quarter hour, profile), and the questions the
+# copy's programs ask (by copy key and quarter hour): judging 2,000 programs costs far more than
+# a page, and most visitors give one of a few profiles. Bounded: each ranking holds a verdict
+# per open program.
+_rankings = OrderedDict()
+RANKINGS_KEPT = 16
+_questions = {}
+# Every zone's date changes on a quarter hour (UTC offsets are multiples of 15 minutes).
+QUARTER_HOUR = 900
+
+
+def _open_programs(now):
+    """(key, the published programs around taking applications), from this process's copy
+    while the catalog stamp and the window of dates stay the same.
+
+    Loading 2,000 programs with their lists costs far more than one query, so the copy is
+    reused while the catalog stamp (that one query) is unchanged. The stamp is read before
+    the programs: an edit that commits in between leaves a copy tagged with the older
+    stamp, reloaded next time.
+    """
+    global _compiled
+    stamp = CatalogVersion.current()
+    key = (stamp, local_dates_anywhere(now))
+    cached_key, programs = _compiled
+    if stamp is None or cached_key != key:
+        programs = tuple(
+            load_rule_lists(
+                Program.objects.published()
+                .around_taking_applications(now)
+                .select_related("authority")
+                .only(*rule_fields(), *CARD_FIELDS)
+                .prefetch_related(*prefetch_for_rules(ticks=False))
+            )
+        )
+        _compiled = (key, programs)
+    return (key if stamp is not None else None), programs
+
+
+class OpenCatalog:
+    """What one self-check request judges: this process's copy of the open programs (one
+    query for the catalog stamp), with the questions they ask and the rankings by profile,
+    each kept while neither the catalog nor any zone's date has changed."""
+
+    def __init__(self, now=None):
+        self.now = now
+        self.key, self.programs = _open_programs(now)
+        self.moment = (now or timezone.now()).timestamp() // QUARTER_HOUR
+
+    def taking(self):
+        return [p for p in self.programs if p.takes_applications(self.now)]
+
+    def questions(self):
+        """{question: how many programs taking applications read its answer}."""
+        if self.key is None or _questions.get("key") != (self.key, self.moment):
+            _questions.clear()
+            _questions.update(key=(self.key, self.moment), counts=question_counts(self.taking()))
+        return _questions["counts"]
+
+    def ranking(self, profile):
+        """The verdicts of `profile` for every program taking applications, best first."""
+        ranking_key = (self.key, self.moment, profile.key())
+        if self.key is not None and ranking_key in _rankings:
+            _rankings.move_to_end(ranking_key)
+            return _rankings[ranking_key]
+        ranking = rank(evaluate(profile, p) for p in self.taking())
+        if self.key is not None:
+            _rankings[ranking_key] = ranking
+            while len(_rankings) > RANKINGS_KEPT:
+                _rankings.popitem(last=False)
+        return ranking
 
 
 YEAR_IN_TITLE = re.compile(r"\d{4}\s*年度?")

@@ -10,6 +10,7 @@ from tracker.models import (
     ProgramSector,
     QualificationRequirement,
 )
+from tracker.services import catalog, search
 
 
 def set_priority_sectors(program, sectors):
@@ -19,6 +20,9 @@ def set_priority_sectors(program, sectors):
         ProgramSector(program=program, sector=sector, position=position)
         for position, sector in enumerate(sectors, start=1)
     )
+    # bulk_create sends no signal: the keyword index and the catalog version are told here.
+    search.reindex(program_ids=[program.pk])
+    catalog.changed()
 
 
 @transaction.atomic
@@ -37,6 +41,7 @@ def clone_as_next_edition(program):
     clone.title_en = program.title_en.replace(str(year), str(year + 1))
     clone.opens_on = clone.deadline = clone.source_date = None
     clone.is_published = False
+    clone.published_at = None  # first published when next year's call is
     clone.cloned_from = program
     clone.save()
     clone.regions.set(program.regions.all())
@@ -45,6 +50,7 @@ def clone_as_next_edition(program):
         _copy_rows(model, program, clone)
     # "2024年主营业务收入" in the 2025 edition is, a year on, the figure of 2025.
     _copy_rows(FactThreshold, program, clone, year=lambda row: row.year and row.year + 1)
+    catalog.changed()  # the rows' bulk_create sends no signal
     return clone
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
@@ -25,6 +25,7 @@ from tracker.models import (
     Membership,
     Organization,
     OrganizationKind,
+    Program,
     Qualification,
     Sector,
     Webhook,
@@ -53,22 +54,98 @@ class DatePicker(forms.DateInput):
 
 
 class ProgramFilterForm(forms.Form):
+    """The program list's search and filters, parsed from the query string (every state of
+    the list is a URL one can share). Its cleaned data is what
+    `selectors.programs.filtered_programs` takes."""
+
     STATUSES = [
         ("", _("Open and closing soon")),
         ("upcoming", _("Upcoming")),
+        ("open", _("Open")),
+        ("closing", _("Closing within 14 days")),
         ("closed", _("Closed")),
         ("all", _("All")),
     ]
+    POSTED = [("", _("Any time")), ("7", _("In the last 7 days")), ("30", _("In the last 30 days"))]
+    # Relevance, the default, needs keywords; without them the list is by deadline.
+    SORTS = [
+        ("", _("Best match first")),
+        ("deadline", _("Deadline, soonest first")),
+        ("newest", _("Newest first")),
+    ]
+    MAX_QUERY = 100
 
-    status = forms.ChoiceField(label=_("Status"), choices=STATUSES, required=False)
-    sector = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Sector.objects.all(), required=False,
-        empty_label=_("Any sector"),
+    q = forms.CharField(
+        label=_("Keywords"), required=False, max_length=MAX_QUERY, strip=True,
+        error_messages={
+            "max_length": _("Keywords can be at most %(limit_value)d characters long.")
+        },
+    )
+    region = RegionField(label=_("Region"), required=False)
+    level = forms.ChoiceField(
+        label=_("Authority level"), required=False,
+        choices=[("", _("Any level")), *Authority.Level.choices],
     )
     authority = forms.ModelChoiceField(
         label=_("Issuing authority"), queryset=Authority.objects.all(), required=False,
         empty_label=_("Any authority"),
     )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.all(), required=False,
+        empty_label=_("Any sector"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Open to"), required=False,
+        choices=[("", _("Any kind of organization")), *OrganizationKind.choices],
+    )
+    benefit = forms.ChoiceField(
+        label=_("Kind of benefit"), required=False,
+        choices=[("", _("Any benefit")), *Program.BenefitKind.choices],
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=STATUSES, required=False)
+    deadline_from = forms.DateField(
+        label=_("Deadline from"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give the date as YYYY-MM-DD, for example 2025-04-20.")},
+    )
+    deadline_to = forms.DateField(
+        label=_("Deadline until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give the date as YYYY-MM-DD, for example 2025-04-20.")},
+    )
+    posted = forms.ChoiceField(label=_("Posted"), choices=POSTED, required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("deadline_from"), data.get("deadline_to")
+        if start and end and end < start:
+            self.add_error(
+                "deadline_to",
+                ValidationError(
+                    _("The end of the deadline range (%(end)s) is before its start (%(start)s)."),
+                    code="deadline_range",
+                    params={"start": start, "end": end},
+                ),
+            )
+        return data
+
+    def show_counts(self, counts):
+        """Put how many programs each value would list beside it (see `filter_counts`)."""
+        for name in ("level", "kind", "benefit", "status"):
+            field, numbers = self.fields[name], counts[name]
+            field.choices = [
+                (value, _count_label(label, numbers.get(value, 0)) if value or name == "status"
+                 else label)
+                for value, label in field.choices
+            ]
+        for name in ("authority", "sector"):
+            numbers = counts[name]
+            self.fields[name].label_from_instance = (
+                lambda obj, numbers=numbers: _count_label(obj, numbers.get(obj.pk, 0))
+            )
+
+
+def _count_label(label, count):
+    return format_lazy(_("{label} ({count})"), label=label, count=count)
 
 
 class SelfCheckForm(forms.Form):

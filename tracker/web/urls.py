@@ -6,6 +6,7 @@ from tracker.web.views import (
     feeds,
     notifications,
     organizations,
+    program_feed,
     programs,
     regions,
     reminders,
@@ -18,6 +19,10 @@ app_name = "tracker"
 urlpatterns = [
     path("", programs.index, name="index"),
     path("programs/", programs.programs, name="programs"),
+    path("programs/feed.atom", program_feed.program_feed, name="program_feed"),
+    re_path(
+        r"^programs/export\.(?P<fmt>csv|xlsx)$", programs.programs_export, name="programs_export"
+    ),
     path("programs/<slug:slug>/", programs.program_detail, name="program"),
     path("programs/<slug:slug>/track/", programs.track, name="track"),
     path("programs/<slug:slug>/watch/", programs.watch, name="watch"),

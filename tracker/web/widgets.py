@@ -37,7 +37,8 @@ class RegionPicker(forms.Widget):
         # The deepest choice inside the ones above it: a city left selected after the province
         # changed (possible without JavaScript) is dropped, not stored. A municipality's city
         # select stays empty, so an empty level is skipped rather than ending the path.
-        chosen = None
+        # A plain `region=450202` (a link, a saved query string) names the division directly.
+        chosen = str(data.get(name) or "").strip() or None
         for level, _label in self.levels:
             code = str(data.get(f"{name}_{level}") or "").strip()
             if code and (chosen is None or Region(code=chosen).contains(Region(code=code))):
@@ -45,7 +46,9 @@ class RegionPicker(forms.Widget):
         return chosen
 
     def value_omitted_from_data(self, data, files, name):
-        return not any(f"{name}_{level}" in data for level, _label in self.levels)
+        return name not in data and not any(
+            f"{name}_{level}" in data for level, _label in self.levels
+        )
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -3,20 +3,38 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker.eligibility import Profile, evaluate
+from tracker.interchange import result_lists
 from tracker.models import Application, Program
 from tracker.notifications import calendars
 from tracker.selectors import calendars as calendar_selectors
 from tracker.selectors.organizations import trackable_organizations
-from tracker.selectors.programs import landing_programs, listed_programs, program_for
+from tracker.selectors.programs import (
+    filter_counts,
+    landing_programs,
+    listed_programs,
+    program_for,
+    query_words,
+)
 from tracker.services import applications as application_services
 from tracker.services.alerts import watch_program
+from tracker.services.search import record_list_visit
 from tracker.web.forms import ProgramFilterForm, TrackForm, WatchForm
-from tracker.web.views.responses import back_to_dashboard, ics_response, tell
+from tracker.web.highlight import excerpt, highlight
+from tracker.web.views.responses import (
+    PLAIN_TEXT,
+    back_to_dashboard,
+    form_errors_text,
+    ics_response,
+    tell,
+)
 
 
 def index(request):
@@ -30,24 +48,59 @@ def index(request):
     return render(request, "tracker/index.html", ctx)
 
 
+PROGRAM_PAGE_SIZE = 20
+# A spreadsheet of the list holds at most this many rows (the list's first ones).
+EXPORT_ROWS = 5000
+
+
 def programs(request):
+    """The program list: keyword search, filters with their counts, one page of rows."""
     form = ProgramFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    listed = listed_programs(
-        status=filters.get("status", ""),
-        sector=filters.get("sector"),
-        authority=filters.get("authority"),
-    )
+    listed = listed_programs(filters, sort=filters.get("sort", ""))
+    page = Paginator(listed, PROGRAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    form.show_counts(filter_counts(filters))
+    words = query_words(filters.get("q", ""))
+    since = record_list_visit(request.user) if request.user.is_authenticated else None
+    query = request.GET.copy()
+    query.pop("page", None)
     ctx = {
         "form": form,
-        "rows": [_program_row(p) for p in listed],
+        "page": page,
+        "query": query.urlencode(),
+        "rows": [_program_row(p, words=words, since=since) for p in page],
         "status": filters.get("status", ""),
+        "searching": bool(words),
     }
     return render(request, "tracker/program_list.html", ctx)
 
 
-def _program_row(program):
-    return {"program": program, "status": program.status_on(), "days_left": program.days_left()}
+def programs_export(request, fmt):
+    """The list as the reader filtered and sorted it, as CSV or XLSX (at most EXPORT_ROWS)."""
+    form = ProgramFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(form_errors_text(form), content_type=PLAIN_TEXT)
+    filters = form.cleaned_data if form.is_bound else {}
+    # Like the admin's exports, never the example catalog: a spreadsheet carries no badge.
+    listed = listed_programs(filters, sort=filters.get("sort", "")).real()[:EXPORT_ROWS]
+    rows = result_lists.program_rows(
+        listed, lambda p: request.build_absolute_uri(reverse("tracker:program", args=[p.slug]))
+    )
+    body, content_type = result_lists.export(rows, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="programs.{fmt}"'
+    return response
+
+
+def _program_row(program, words=(), since=None):
+    return {
+        "program": program,
+        "status": program.status_on(),
+        "days_left": program.days_left(),
+        "title": highlight(program.title, words),
+        "excerpt": excerpt(program.summary, words) if words else "",
+        "is_new": bool(since and program.published_at and program.published_at > since),
+    }
 
 
 def program_detail(request, slug):

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker.eligibility import evaluate, question_counts, rank
-from tracker.selectors.programs import self_check_candidates
+from tracker.selectors.programs import OpenCatalog
 from tracker.services.organizations import save_organization_profile
 from tracker.web.forms import SaveProfileForm, SelfCheckForm
 from tracker.web.views.responses import private_page
@@ -19,14 +18,14 @@ SELF_CHECK_PAGE_SIZE = 20
 
 
 def self_check(request):
-    # The open programs are loaded first: their rules decide which questions are asked.
-    programs = self_check_candidates()
-    form = SelfCheckForm(request.GET or None, counts=question_counts(programs))
+    # The open programs' rules decide which questions are asked.
+    catalog = OpenCatalog()
+    form = SelfCheckForm(request.GET or None, counts=catalog.questions())
     ctx = {"form": form, "page": None}
     if form.is_valid():
         profile = form.profile()
-        # Every open program is evaluated (the ranking needs them all); one page is shown.
-        verdicts = rank(evaluate(profile, program) for program in programs)
+        # Every open program is judged (the ranking needs them all); one page is shown.
+        verdicts = catalog.ranking(profile)
         query = request.GET.copy()
         query.pop("page", None)
         ctx["page"] = Paginator(verdicts, SELF_CHECK_PAGE_SIZE).get_page(request.GET.get("page"))
