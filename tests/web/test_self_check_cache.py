@@ -85,8 +85,9 @@ def test_a_second_check_reuses_the_copy_and_reads_only_the_stamp(check):
     _, _, cold = check()
     _, _, warm = check()
 
-    # The programs, their authorities, sectors, regions and milestones are not read again.
-    assert warm == cold - 4
+    # The programs, their authorities, sectors, regions and milestones, and the rows of the
+    # thresholds, qualifications and conditions to confirm are not read again.
+    assert warm == cold - 7
 
 
 def test_an_edit_of_the_program_form_reaches_the_next_check(check, admin_client, pilot_base):
