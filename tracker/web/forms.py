@@ -190,6 +190,11 @@ class SelfCheckForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    # The basic questions, which are also what an organization's profile holds (saved from the
+    # self-check, matched against every program published later): asked even when no open
+    # program reads them today. Figures and qualifications are asked only when one does.
+    BASIC_QUESTIONS = ("kind", "region", "sectors", "partner_count", "partner_kinds")
+
     def __init__(self, *args, counts=None, **kwargs):
         """`counts` ({question: programs it decides}) prunes and orders the questions; without
         it every fixed question is asked, in the order above."""
@@ -201,12 +206,16 @@ class SelfCheckForm(forms.Form):
             if question.startswith("fact_"):
                 self.fields[question] = fact_question_field(question)
         # sorted() is stable: equal counts keep the order above.
-        asked = sorted((q for q in self.fields if counts[q]), key=lambda q: -counts[q])
+        asked = sorted(
+            (q for q in self.fields if counts[q] or q in self.BASIC_QUESTIONS),
+            key=lambda q: -counts[q],
+        )
         self.fields = {question: self.fields[question] for question in asked}
         for question, field in self.fields.items():
-            field.help_text = ngettext_lazy(
-                "Decides %(n)d open program.", "Decides %(n)d open programs.", "n"
-            ) % {"n": counts[question]}
+            if counts[question]:
+                field.help_text = ngettext_lazy(
+                    "Decides %(n)d open program.", "Decides %(n)d open programs.", "n"
+                ) % {"n": counts[question]}
 
     @property
     def first_question(self):
