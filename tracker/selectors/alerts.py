@@ -18,7 +18,7 @@ def notifications(user, language, limit=PAGE_SIZE):
     """[(delivery, AlertText)], newest first, in one query: the texts are rendered from the
     rows loaded with it."""
     rows = inbox(user).select_related(
-        "message__program__authority", "message__organization"
+        "message__program__authority", "message__organization", "message__saved_search"
     ).order_by("-created_at", "-id")[:limit]
     return [(delivery, render(delivery.message, language)) for delivery in rows]
 
