@@ -286,9 +286,14 @@ def plan_saved_searches(program_ids, now):
     return count
 
 
+def search_form(querystring):
+    """The program list's filter form bound to a saved query string."""
+    return ProgramFilterForm(QueryDict(querystring))
+
+
 def search_filters(querystring):
     """The cleaned filters of a saved query string, or None if it no longer validates."""
-    form = ProgramFilterForm(QueryDict(querystring))
+    form = search_form(querystring)
     return form.cleaned_data if form.is_valid() else None
 
 
