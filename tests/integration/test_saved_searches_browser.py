@@ -2,13 +2,15 @@
 list's filters, an administrator publishes a program the list would show under them, and the
 member sees it in the notification centre and gets the mail (a real SMTP server)."""
 
-import time
-
 import pytest
 from django.utils import timezone
 
 from tests.browser import accessibility_violations, launched, log_in_as_liugang, shot
-from tests.integration.test_alerts_browser import TITLE, publish_as_the_administrator
+from tests.integration.test_alerts_browser import (
+    TITLE,
+    publish_as_the_administrator,
+    wait_for_mail,
+)
 from tracker.models import AlertMessage, Authority, SavedSearch
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -27,10 +29,7 @@ def test_a_member_hears_of_a_program_published_into_a_saved_search(
         save_the_search(member, live_server.url, authority)
         publish_as_the_administrator(browser, live_server.url, today)
 
-        deadline = time.monotonic() + 120
-        while not smtp_server.messages and time.monotonic() < deadline:
-            assert cluster.is_running(), cluster.log()[-3000:]
-            time.sleep(0.5)
+        wait_for_mail(smtp_server, cluster)
         see_it_in_the_notification_centre(member, live_server.url)
         see_the_search_on_the_settings_page(member, live_server.url)
 

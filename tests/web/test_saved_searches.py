@@ -45,7 +45,7 @@ def test_a_member_saves_the_lists_filters_and_goes_back_to_the_list(
     assert response.redirect_chain == [(f"/programs/?{search.querystring}", 302)]
     assert "Search “Pilot bases” saved" in response.content.decode()
     html = member.get("/my/alerts/").content.decode()
-    assert f'href="/programs/?q=%E4%B8%AD%E8%AF%95&amp;status=all">Pilot bases</a>' in html
+    assert 'href="/programs/?q=%E4%B8%AD%E8%AF%95&amp;status=all">Pilot bases</a>' in html
     again = save(member, dflz, "q=中试&status=all", name="Twice")
     assert "You saved this search already, as “Pilot bases”." in again.content.decode()
     assert SavedSearch.objects.count() == 1

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from tracker.models import SavedSearch
 from tracker.selectors.alerts import notifications as notification_list
-from tracker.models import SavedSearch
 from tracker.selectors.alerts import preferences, saved_searches
 from tracker.services.alerts import (
     delete_search,
