@@ -38,9 +38,10 @@ def test_the_list_offers_nothing_to_save_to_a_visitor(client, pilot_base, call_o
 def test_a_member_saves_the_lists_filters_and_goes_back_to_the_list(
     member, other_firm_user, dflz, pilot_base, call_open
 ):
-    response = save(member, dflz, "status=all&page=2&q=中试&sector=")
+    response = save(member, dflz, "q=old&status=all&page=2&q=中试&sector=&utm_source=wx")
     [search] = SavedSearch.objects.filter(user=other_firm_user)
-    # Without the page and the empty filters, in a fixed order: the same filters, one key.
+    # Only the filters the list reads (the last keywords), none empty, no page, in a fixed
+    # order: the same filters, one key.
     assert search.querystring == "q=%E4%B8%AD%E8%AF%95&status=all"
     assert response.redirect_chain == [(f"/programs/?{search.querystring}", 302)]
     assert "Search “Pilot bases” saved" in response.content.decode()

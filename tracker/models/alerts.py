@@ -257,7 +257,9 @@ class SavedSearch(models.Model):
         verbose_name=_("organization"),
     )
     name = models.CharField(_("name"), max_length=60)
-    querystring = models.CharField(_("filters"), max_length=1000, blank=True)
+    # Room for every filter the list's form accepts at its longest (100 keywords, percent-encoded
+    # at up to 9 characters each), as `services.alerts.search_querystring` keeps them.
+    querystring = models.CharField(_("filters"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -24,7 +24,7 @@ from tracker.models import (
     SavedSearch,
 )
 from tracker.notifications import alerts
-from tracker.web.forms import form_errors_text
+from tracker.web.forms import ProgramFilterForm, form_errors_text
 
 MATCH_TASK = "tracker.tasks.send_alerts"
 ORGANIZATION_TASK = "tracker.tasks.match_organization"
@@ -155,16 +155,15 @@ def mark_all_read(user, now=None):
     return _inbox(user).update(read_at=now or timezone.now())
 
 
-# Parameters of the list's state that are not filters: the page shown.
-NOT_FILTERS = {"page"}
-
-
 def search_querystring(query):
-    """The filters of a program list's query string, without the page and empty values, in
-    a fixed order: the same filters always read the same (the saved search's key)."""
-    pairs = sorted((key, value) for key, values in QueryDict(query).lists()
-                   if key not in NOT_FILTERS for value in values if value)
-    return urlencode(pairs)
+    """The filters of a program list's query string: only the list form's own fields, each
+    with the value the form reads (the last), none empty, in a fixed order, so that the same
+    filters always read the same (the saved search's key), without the page shown, and
+    bounded by what the form accepts."""
+    given = QueryDict(query)
+    return urlencode(sorted(
+        (name, given[name]) for name in ProgramFilterForm.base_fields if given.get(name)
+    ))
 
 
 @transaction.atomic
@@ -193,5 +192,6 @@ def save_search(*, user, organization, name, querystring):
 
 
 def delete_search(*, user, search_id):
-    """Delete one of `user`'s saved searches (the alerts it told stay); False if not theirs."""
+    """Delete one of `user`'s saved searches, and the alerts it told with it (their text names
+    the search); False if it is not theirs."""
     return SavedSearch.objects.filter(user=user, pk=search_id).delete()[0] > 0

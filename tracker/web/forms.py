@@ -574,7 +574,8 @@ class SavedSearchForm(forms.Form):
         label=_("For"), queryset=Organization.objects.none(), empty_label=None,
         error_messages={"invalid_choice": _("Choose one of your organizations.")},
     )
-    querystring = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+    # The list's query string as sent; `services.alerts.search_querystring` keeps its filters.
+    querystring = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
