@@ -35,10 +35,7 @@ def test_a_firm_hears_of_a_matching_program_the_moment_it_is_published(
         save_the_profile_as_the_firm(firm, live_server.url)
         publish_as_the_administrator(browser, live_server.url, today)
 
-        deadline = time.monotonic() + 120
-        while not smtp_server.messages and time.monotonic() < deadline:
-            assert cluster.is_running(), cluster.log()[-3000:]
-            time.sleep(0.5)
+        wait_for_mail(smtp_server, cluster)
         see_it_in_the_notification_centre(firm, live_server.url)
 
     liugang = Organization.objects.get(name_zh="柳钢集团")
@@ -51,6 +48,15 @@ def test_a_firm_hears_of_a_matching_program_the_moment_it_is_published(
     text = mail.get_body(("plain",)).get_content()
     assert "柳钢集团符合" + TITLE in text and "/programs/liuzhou-materials-2026/" in text
     assert AlertDelivery.objects.get(channel="in_app").read_at is not None
+
+
+def wait_for_mail(smtp_server, cluster, seconds=120):
+    """Until the cluster's sweep has mailed someone (or `seconds` passed), checking that the
+    cluster is still up."""
+    deadline = time.monotonic() + seconds
+    while not smtp_server.messages and time.monotonic() < deadline:
+        assert cluster.is_running(), cluster.log()[-3000:]
+        time.sleep(0.5)
 
 
 def save_the_profile_as_the_firm(page, site):

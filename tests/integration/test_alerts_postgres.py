@@ -3,12 +3,21 @@
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from tests.conftest import make_due_now
 from tests.factories import opt_in
-from tracker.models import AlertDelivery, AlertMessage, Membership, Organization, Region
+from tracker.models import (
+    AlertDelivery,
+    AlertMessage,
+    Membership,
+    Organization,
+    Region,
+    SavedSearch,
+)
 from tracker.notifications import alerts
+from tracker.services.alerts import save_search
 
 pytestmark = [
     pytest.mark.integration,
@@ -63,3 +72,34 @@ def test_four_concurrent_sweeps_tell_each_matching_firm_once(
     recipients = [message["To"] for message in smtp_server.messages]
     assert len(recipients) == FIRMS and len(set(recipients)) == FIRMS
     assert AlertDelivery.objects.filter(status="sent").count() == 2 * FIRMS
+
+
+def test_concurrent_saves_never_take_a_member_past_the_saved_search_limit(other_firm_user):
+    dflz = Organization.objects.get(name_zh="东风柳汽")
+    SavedSearch.objects.bulk_create(
+        SavedSearch(user=other_firm_user, organization=dflz, name=f"s{n}", querystring=f"q=w{n}")
+        for n in range(SavedSearch.LIMIT - 1)
+    )
+    start = threading.Barrier(SWEEPS)
+    refused, errors = [], []
+
+    def save(n):
+        try:
+            start.wait()
+            save_search(user=other_firm_user, organization=dflz, name=f"last{n}",
+                        querystring=f"q=last{n}")
+        except ValidationError as exc:
+            refused.append(exc.code)
+        except Exception as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(SWEEPS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert refused == ["limit"] * (SWEEPS - 1)
+    assert SavedSearch.objects.filter(user=other_firm_user).count() == SavedSearch.LIMIT

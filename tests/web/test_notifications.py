@@ -105,10 +105,12 @@ def test_the_centre_reads_a_fixed_number_of_queries(
 def test_the_settings_page_turns_new_matches_off(dflz, dflz_member):
     response = dflz.get("/my/alerts/")
     assert response.context["form"].initial == {
-        "new_match": "immediate", "verdict_change": "immediate", "opened": "immediate"
+        "new_match": "immediate", "verdict_change": "immediate", "opened": "immediate",
+        "saved_search": "immediate",
     }
     response = dflz.post(
-        "/my/alerts/", {"new_match": "off", "verdict_change": "immediate", "opened": "daily"}
+        "/my/alerts/", {"new_match": "off", "verdict_change": "immediate", "opened": "daily",
+                        "saved_search": "immediate"}
     )
     assert response.status_code == 302
     assert AlertPreference.objects.get(user=dflz_member, kind="new_match").frequency == "off"

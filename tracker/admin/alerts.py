@@ -33,13 +33,13 @@ class AlertMessageAdmin(admin.ModelAdmin):
 @admin.register(AlertDelivery)
 class AlertDeliveryAdmin(OutboxRowAdmin):
     list_display = [
-        "id", "user", "channel", "message", "status_flag", "attempts", "next_attempt_at",
+        "id", "user", "webhook", "channel", "message", "status_flag", "attempts", "next_attempt_at",
         "sent_at", "read_at", "short_error",
     ]
     list_filter = ["channel", "status", StuckFilter, "sent_at"]
-    search_fields = ["user__email", "message__organization__name_zh"]
-    list_select_related = ["user", "message"]
-    readonly_fields = ["message", "user", "channel", "read_at", *OUTBOX_FIELDS]
+    search_fields = ["user__email", "webhook__name", "message__organization__name_zh"]
+    list_select_related = ["user", "webhook", "message"]
+    readonly_fields = ["message", "user", "webhook", "channel", "read_at", *OUTBOX_FIELDS]
 
 
 @admin.register(AlertDigest)

@@ -13,6 +13,7 @@ from tracker.models.alerts import (
     AlertMessage,
     AlertPreference,
     ProgramWatch,
+    SavedSearch,
 )
 from tracker.models.applications import (
     Application,
@@ -61,6 +62,7 @@ __all__ = [
     "AlertKind",
     "AlertMessage",
     "AlertPreference",
+    "SavedSearch",
     "Application",
     "Attachment",
     "Authority",

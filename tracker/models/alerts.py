@@ -10,18 +10,21 @@ ones; the in-app ones are the notification centre). Both are planned set-based b
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models.applications import Application
 from tracker.models.organizations import Organization
 from tracker.models.outbox import OutboxRow
 from tracker.models.programs import Program
+from tracker.models.webhooks import Webhook
 
 
 class AlertKind(models.TextChoices):
     NEW_MATCH = "new_match", _("New programs that match")
     VERDICT_CHANGE = "verdict_change", _("Changed verdicts of tracked programs")
     OPENED = "opened", _("Programs you asked about, when they open")
+    SAVED_SEARCH = "saved_search", _("New programs in your saved searches")
 
 
 class AlertMessage(models.Model):
@@ -49,6 +52,13 @@ class AlertMessage(models.Model):
     version = models.PositiveIntegerField(_("program version"))
     verdict = models.CharField(_("verdict"), max_length=20)
     changes = models.JSONField(_("changes"), default=list, blank=True)
+    # Set for `AlertKind.SAVED_SEARCH` only: the member's search the program now matches.
+    # Such news is told once per (search, program), whatever the version, and only to the
+    # search's owner (`notifications.alerts.plan_deliveries`).
+    saved_search = models.ForeignKey(
+        "SavedSearch", on_delete=models.CASCADE, null=True, blank=True, related_name="alerts",
+        verbose_name=_("saved search"),
+    )
     created_at = models.DateTimeField(_("created"))
 
     class Meta:
@@ -57,8 +67,13 @@ class AlertMessage(models.Model):
         verbose_name_plural = _("alerts")
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "program", "version", "kind"], name="tracker_alert_once"
-            )
+                fields=["organization", "program", "version", "kind"], name="tracker_alert_once",
+                condition=Q(saved_search=None),
+            ),
+            models.UniqueConstraint(
+                fields=["saved_search", "program"], name="tracker_alert_once_per_search",
+                condition=Q(saved_search__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -68,14 +83,17 @@ class AlertMessage(models.Model):
 class AlertChannel(models.TextChoices):
     EMAIL = "email", _("Email")
     IN_APP = "in_app", _("Notification centre")
+    WEBHOOK = "webhook", _("Group robot")
 
 
 class AlertDelivery(OutboxRow):
-    """One alert to one member on one channel: an outbox row.
+    """One alert to one reader on one channel: an outbox row.
 
-    Email rows start pending and go through `notifications.sending` like reminders (claim,
-    backoff, stuck rows flagged). In-app rows are delivered by being written: they start sent,
-    and `read_at` records that the member opened or dismissed them.
+    A reader is a member (`user`: email and in-app) or one of the organization's group robots
+    (`webhook`, channel "webhook"), never both. Email and robot rows start pending and go
+    through `notifications.sending` like reminders (claim, backoff, stuck rows flagged). In-app
+    rows are delivered by being written: they start sent, and `read_at` records that the
+    member opened or dismissed them.
     """
 
     message = models.ForeignKey(
@@ -83,8 +101,12 @@ class AlertDelivery(OutboxRow):
         verbose_name=_("alert"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_deliveries",
-        verbose_name=_("member"),
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="alert_deliveries", verbose_name=_("member"),
+    )
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="alert_deliveries", verbose_name=_("group robot"),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=AlertChannel.choices)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -95,7 +117,18 @@ class AlertDelivery(OutboxRow):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "message", "channel"], name="tracker_alertdelivery_once"
-            )
+            ),
+            # A robot row has no user, and NULLs never collide in a unique key: its own key.
+            models.UniqueConstraint(
+                fields=["webhook", "message"], name="tracker_alertdelivery_robot_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(user__isnull=False, webhook__isnull=True)
+                    & ~Q(channel=AlertChannel.WEBHOOK)
+                ) | Q(user__isnull=True, webhook__isnull=False, channel=AlertChannel.WEBHOOK),
+                name="tracker_alertdelivery_one_reader",
+            ),
         ]
         indexes = [
             *OutboxRow.Meta.indexes,
@@ -106,7 +139,8 @@ class AlertDelivery(OutboxRow):
         ]
 
     def __str__(self):
-        return f"{self.user_id} · {self.message_id} · {self.channel}"
+        reader = self.user_id if self.webhook_id is None else f"w{self.webhook_id}"
+        return f"{reader} · {self.message_id} · {self.channel}"
 
 
 class AlertPreference(models.Model):
@@ -124,6 +158,8 @@ class AlertPreference(models.Model):
         AlertKind.NEW_MATCH: Frequency.OFF,
         AlertKind.VERDICT_CHANGE: Frequency.IMMEDIATE,
         AlertKind.OPENED: Frequency.IMMEDIATE,
+        # The member asked for these by saving the search.
+        AlertKind.SAVED_SEARCH: Frequency.IMMEDIATE,
     }
 
     user = models.ForeignKey(
@@ -202,3 +238,39 @@ class AlertDigest(OutboxRow):
 
     def __str__(self):
         return f"{self.user_id} · {self.frequency} · {self.period}"
+
+
+class SavedSearch(models.Model):
+    """A member's filter combination of the program list (its query string, as
+    `web.forms.ProgramFilterForm` reads it), kept under a name: when a program is published or
+    changed so that the list would show it, the member is told (`AlertKind.SAVED_SEARCH`).
+    It belongs to one of the member's organizations, whose notification centre shows it."""
+
+    LIMIT = 20  # per member: each costs a few queries on every sweep that finds a change
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches",
+        verbose_name=_("member"),
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="saved_searches",
+        verbose_name=_("organization"),
+    )
+    name = models.CharField(_("name"), max_length=60)
+    # Room for every filter the list's form accepts at its longest (100 keywords, percent-encoded
+    # at up to 9 characters each), as `services.alerts.search_querystring` keeps them.
+    querystring = models.CharField(_("filters"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "name", "pk"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "querystring"], name="tracker_savedsearch_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.name

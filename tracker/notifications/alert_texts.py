@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tracker.eligibility import Summary
 from tracker.models import AlertKind, Contact
+from tracker.notifications.channels.webhook import Message, WebhookChannel
 from tracker.notifications.emails import header_text
 
 BEIJING = "Asia/Shanghai"
@@ -47,6 +48,8 @@ def render(message, language):
             return _verdict_change(message)
         if message.kind == AlertKind.OPENED:
             return _opened(message)
+        if message.kind == AlertKind.SAVED_SEARCH:
+            return _saved_search(message)
         return _new_match(message)
 
 
@@ -90,6 +93,22 @@ def _opened(message):
         _("Applications close on %(deadline)s (%(zone)s), that day included.")
         % {"zone": zone_label(program), "deadline": date_format(program.deadline)},
         _("Track it to get its checklist and the deadline reminders."),
+    ]
+    return AlertText(title, "\n".join(lines), reverse("tracker:program", args=[program.slug]))
+
+
+def _saved_search(message):
+    program = message.program
+    title = _("New in your saved search “%(search)s”: %(program)s") % {
+        "search": message.saved_search.name, "program": program.short_name,
+    }
+    lines = [
+        _("%(program)s (%(authority)s) now matches the filters you saved as “%(search)s”.") % {
+            "program": program.title, "authority": program.authority,
+            "search": message.saved_search.name,
+        },
+        _("Applications close on %(deadline)s (%(zone)s), that day included.")
+        % {"zone": zone_label(program), "deadline": date_format(program.deadline)},
     ]
     return AlertText(title, "\n".join(lines), reverse("tracker:program", args=[program.slug]))
 
@@ -168,3 +187,27 @@ class AlertMails:
 
     def sendmail_args(self, delivery):
         return None
+
+
+class AlertRobotMessages:
+    """The robot messages of a claimed batch of robot deliveries, in each robot's language;
+    the robots of one organization share a message, rendered once per language."""
+
+    def __init__(self):
+        self._rendered = {}
+
+    def message(self, delivery):
+        key = (delivery.message_id, delivery.webhook.language)
+        if key not in self._rendered:
+            text = render(delivery.message, delivery.webhook.language)
+            # One line each: DingTalk's markdown joins lines a single newline separates.
+            markdown = text.text.replace("\n", "\n\n")
+            self._rendered[key] = Message(header_text(text.title, limit=120), markdown, text.url)
+        return self._rendered[key]
+
+
+class AlertRobotChannel(WebhookChannel):
+    """Alerts to organizations' group robots: the webhook channel with alert texts."""
+
+    def prepare(self, batch):
+        self.messages = AlertRobotMessages()

@@ -11,7 +11,13 @@ several clusters at once:
   and deliveries against `tracker_alertdelivery_once` (member, message, channel), so a rerun
   inserts nothing;
 - an organization is told of a program once: one told about an earlier version is not told
-  again, and one that no longer matches after a change has no row for the new version.
+  again, and one that no longer matches after a change has no row for the new version;
+- a member's saved search is told of a program once (`tracker_alert_once_per_search`), when a
+  new version of it is planned and the program list would show it under the search.
+
+Every alert of an organization also goes to its enabled group robots (WeCom, DingTalk): one
+more outbox row per (robot, message), sent by `ROBOTS` like the mails. Saved searches are a
+member's own and stay out of the group chat.
 
 How the matching is split between SQL and Python: each rule says itself over Organization rows
 (`Rule.organizations()`): kind, region (by code prefix, so a provincial program covers its
@@ -31,6 +37,7 @@ from functools import partial
 from django.db import transaction
 from django.db.models import BigIntegerField, Case, Exists, F, JSONField, OuterRef, Q, Value, When
 from django.db.models.functions import Cast
+from django.http import QueryDict
 from django.utils import timezone
 
 from tracker.eligibility import Profile, Summary, evaluate, load_rule_lists, relations
@@ -47,12 +54,16 @@ from tracker.models import (
     OutboxRow,
     Program,
     ProgramWatch,
+    SavedSearch,
+    Webhook,
 )
 from tracker.models.timezones import local_dates_anywhere
 from tracker.notifications import sending
-from tracker.notifications.alert_texts import AlertMails
+from tracker.notifications.alert_texts import AlertMails, AlertRobotChannel
 from tracker.notifications.bulk import columns, insert_select
 from tracker.notifications.channels.email import EmailChannel
+from tracker.selectors.programs import filtered_programs
+from tracker.web.forms import ProgramFilterForm
 
 logger = logging.getLogger(__name__)
 
@@ -61,19 +72,28 @@ PYTHON_BATCH = 2000
 EMAILS = sending.Outbox(
     AlertDelivery,
     partial(EmailChannel, AlertMails),
-    related=["message__program__authority", "message__organization", "user"],
+    related=["message__program__authority", "message__organization", "message__saved_search",
+             "user"],
     scope=Q(channel=AlertChannel.EMAIL),
+)
+ROBOTS = sending.Outbox(
+    AlertDelivery,
+    AlertRobotChannel,
+    related=["message__program__authority", "message__organization", "webhook"],
+    scope=Q(channel=AlertChannel.WEBHOOK),
 )
 
 
 def sweep(now=None, organization_id=None):
     """Match the programs whose rules changed (and, given `organization_id`, that
-    organization's new profile against every open program), then send the alert mails due."""
+    organization's new profile against every open program), then send the alert mails and
+    robot messages due."""
     now = now or timezone.now()
     planned = match_changed(now) + plan_openings(now)
     if organization_id is not None:
         planned += match_organization(organization_id, now)
-    return {"planned": planned, **sending.drain(EMAILS, now)}
+    mails, robots = sending.drain(EMAILS, now), sending.drain(ROBOTS, now)
+    return {"planned": planned, **{key: mails[key] + robots[key] for key in mails}}
 
 
 def _open_programs(now):
@@ -98,15 +118,19 @@ def match_changed(now=None):
     plans nothing); returns the number of messages planned."""
     now = now or timezone.now()
     planned = 0
+    changed = []
     for program in _open_programs(now):
         new_version(program)
         if program.alert_planned_version == program.alert_version:
             continue
         planned += plan_new_matches(program, now)
+        changed.append(program.pk)
         program.alert_planned_version = program.alert_version
         Program.objects.filter(pk=program.pk).update(
             alert_planned_version=program.alert_version
         )
+    if changed:
+        planned += plan_saved_searches(changed, now)
     if planned:
         logger.info("Planned %d alerts", planned)
     return planned
@@ -225,6 +249,54 @@ def plan_openings(now=None):
     return count
 
 
+def plan_saved_searches(program_ids, now):
+    """The saved-search alerts of the programs `program_ids` (each with a new version just
+    planned): for each saved search, the programs among them the program list would show under
+    its query string, parsed and filtered by the list's own code (`ProgramFilterForm`,
+    `filtered_programs`), one INSERT … SELECT; then their deliveries. A search whose query
+    string no longer validates (an authority or sector since removed) is skipped; its page says
+    so. Returns the number of messages.
+
+    Queries: one for the searches, one for the time zones in use, then per distinct query
+    string what its form's validation reads (at most one each for a region, an authority and a
+    sector) and per search one INSERT; so it grows with the number of saved searches (at most
+    SavedSearch.LIMIT per member), never with that of programs or organizations."""
+    searches = SavedSearch.objects.filter(user__is_active=True).order_by("pk")
+    zones = None
+    filters = {}
+    count = 0
+    for search in searches.iterator(chunk_size=PYTHON_BATCH):
+        if search.querystring not in filters:
+            filters[search.querystring] = search_filters(search.querystring)
+        if filters[search.querystring] is None:
+            continue
+        if zones is None:
+            zones = list(Program.objects.published().order_by().values_list(
+                "timezone", flat=True).distinct())
+        listed = filtered_programs(filters[search.querystring], now=now, zones=zones)
+        rows = listed.filter(pk__in=program_ids).values(**columns(
+            organization_id=Value(search.organization_id), program_id=F("pk"),
+            application_id=_NULL_ID, saved_search_id=Value(search.pk),
+            kind=Value(AlertKind.SAVED_SEARCH.value), version=F("alert_version"),
+            verdict=Value(""), changes=Cast(Value("[]"), JSONField()), created_at=Value(now),
+        ))
+        count += insert_select(AlertMessage, rows)
+    if count:
+        plan_deliveries(AlertKind.SAVED_SEARCH, now, created_at=now)
+    return count
+
+
+def search_form(querystring):
+    """The program list's filter form bound to a saved query string."""
+    return ProgramFilterForm(QueryDict(querystring))
+
+
+def search_filters(querystring):
+    """The cleaned filters of a saved query string, or None if it no longer validates."""
+    form = search_form(querystring)
+    return form.cleaned_data if form.is_valid() else None
+
+
 def takes(kind, frequencies, user="user"):
     """A condition on rows with a path `user` to a user (Membership rows by default): the
     user's frequency for alerts of `kind` (their preference, or the kind's default) is one of
@@ -239,14 +311,17 @@ def plan_deliveries(kind, now, **messages):
     """For each message of `kind` matching `messages` (filters on AlertMessage), an in-app
     delivery to each member of its organization who has not turned the kind off, and an email
     one to those who take it at once (the others read it in their digest,
-    `notifications.digests`): two INSERT … SELECT. In-app rows are delivered by being
-    written; email rows wait for a sender."""
+    `notifications.digests`), and a robot one to each of its enabled group robots: three
+    INSERT … SELECT. In-app rows are delivered by being written; email and robot rows wait
+    for a sender. A saved search's news reaches only the member who saved it, no robot."""
     frequency = AlertPreference.Frequency
+    on_messages = {f"organization__alerts__{name}": value for name, value in messages.items()}
+    # In the same filter() as the other conditions on the message: one join, the same row.
+    own = {"organization__alerts__saved_search__user": F("user")}
     readers = Membership.objects.filter(
         takes(kind, [frequency.IMMEDIATE, frequency.DAILY, frequency.WEEKLY]),
-        user__is_active=True,
-        **{f"organization__alerts__{name}": value for name, value in messages.items()},
-        organization__alerts__kind=kind,
+        user__is_active=True, **on_messages, organization__alerts__kind=kind,
+        **(own if kind == AlertKind.SAVED_SEARCH else {}),
     )
     common = {"message_id": F("organization__alerts__pk"), "user_id": F("user_id"),
               "attempts": Value(0), "next_attempt_at": Value(now), "last_error": Value(""),
@@ -260,4 +335,14 @@ def plan_deliveries(kind, now, **messages):
         **common, channel=Value(AlertChannel.EMAIL.value),
         status=Value(OutboxRow.Status.PENDING.value),
     ))
-    return insert_select(AlertDelivery, in_app) + insert_select(AlertDelivery, email)
+    count = insert_select(AlertDelivery, in_app) + insert_select(AlertDelivery, email)
+    if kind == AlertKind.SAVED_SEARCH:
+        return count
+    # Robots take every kind at once: a group chat has no digest.
+    robots = Webhook.objects.filter(
+        enabled=True, **on_messages, organization__alerts__kind=kind
+    ).values(**columns(
+        **{**common, "user_id": _NULL_ID}, webhook_id=F("pk"),
+        channel=Value(AlertChannel.WEBHOOK.value), status=Value(OutboxRow.Status.PENDING.value),
+    ))
+    return count + insert_select(AlertDelivery, robots)

@@ -113,7 +113,8 @@ class DigestMails:
         self._items = defaultdict(list)
         for frequency in {d.frequency for d in digests}:
             rows = _news(frequency).filter(window, user__in=users)
-            rows = rows.select_related("message__program__authority", "message__organization")
+            rows = rows.select_related("message__program__authority", "message__organization",
+                                       "message__saved_search")
             for delivery in rows.order_by("created_at", "id"):
                 self._items[(delivery.user_id, frequency)].append(delivery)
 

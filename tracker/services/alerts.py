@@ -1,8 +1,12 @@
 """Writes on alerts: the triggers after a program or a profile is saved, the changed verdicts
 of tracked applications, members' preferences, reading."""
 
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
@@ -17,14 +21,19 @@ from tracker.models import (
     AlertPreference,
     Program,
     ProgramWatch,
+    SavedSearch,
 )
 from tracker.notifications import alerts
+from tracker.web.forms import ProgramFilterForm, form_errors_text
 
 MATCH_TASK = "tracker.tasks.send_alerts"
 ORGANIZATION_TASK = "tracker.tasks.match_organization"
 UNKNOWN_FREQUENCY = _("Choose one of: %(choices)s.")
 NOT_A_MEMBER = _("Only members of %(organization)s can ask for its alerts.")
 NOT_UPCOMING = _("This program is not waiting to open: track it instead.")
+SEARCH_LIMIT = _("You can keep at most %(limit)d saved searches: delete one first.")
+SEARCH_SAVED_ALREADY = _("You saved this search already, as “%(name)s”.")
+SEARCH_INVALID = _("These filters cannot be saved: %(errors)s")
 
 
 def program_saved(program, verdicts_before=None):
@@ -144,3 +153,45 @@ def mark_read(user, delivery_id, now=None):
 
 def mark_all_read(user, now=None):
     return _inbox(user).update(read_at=now or timezone.now())
+
+
+def search_querystring(query):
+    """The filters of a program list's query string: only the list form's own fields, each
+    with the value the form reads (the last), none empty, in a fixed order, so that the same
+    filters always read the same (the saved search's key), without the page shown, and
+    bounded by what the form accepts."""
+    given = QueryDict(query)
+    return urlencode(sorted(
+        (name, given[name]) for name in ProgramFilterForm.base_fields if given.get(name)
+    ))
+
+
+@transaction.atomic
+def save_search(*, user, organization, name, querystring):
+    """Keep `querystring` (the program list's filters) as `user`'s search `name`, for
+    `organization` (one of theirs); at most SavedSearch.LIMIT per member."""
+    if not organization.memberships.filter(user=user).exists():
+        raise ValidationError(NOT_A_MEMBER, code="not_a_member",
+                              params={"organization": organization})
+    querystring = search_querystring(querystring)
+    form = alerts.search_form(querystring)
+    if not form.is_valid():
+        raise ValidationError(SEARCH_INVALID, code="invalid_filters",
+                              params={"errors": form_errors_text(form)})
+    # The member's row, locked: two saves at once cannot both take the last place.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).get()
+    searches = SavedSearch.objects.filter(user=user)
+    if same := searches.filter(organization=organization, querystring=querystring).first():
+        raise ValidationError(SEARCH_SAVED_ALREADY, code="saved_already",
+                              params={"name": same.name})
+    if searches.count() >= SavedSearch.LIMIT:
+        raise ValidationError(SEARCH_LIMIT, code="limit", params={"limit": SavedSearch.LIMIT})
+    return SavedSearch.objects.create(
+        user=user, organization=organization, name=name, querystring=querystring
+    )
+
+
+def delete_search(*, user, search_id):
+    """Delete one of `user`'s saved searches, and the alerts it told with it (their text names
+    the search); False if it is not theirs."""
+    return SavedSearch.objects.filter(user=user, pk=search_id).delete()[0] > 0

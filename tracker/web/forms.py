@@ -558,6 +558,39 @@ class WatchForm(forms.Form):
         self.fields["organization"].queryset = member_organizations(user)
 
 
+def form_errors_text(form):
+    """A form's errors as plain text, each after its field's label: the answer of a feed or a
+    download whose parameters are wrong (a reader's program would show no HTML page), and what
+    a saved search's page says of filters that no longer validate."""
+    return "\n".join(
+        f"{form.fields[name].label if name in form.fields else ''}: {' '.join(messages)}"
+        for name, messages in form.errors.items()
+    )
+
+
+class SavedSearchForm(forms.Form):
+    """Keep the program list's current filters (its query string) under a name, for one of
+    the member's organizations (whose notification centre tells of new programs in it)."""
+
+    name = forms.CharField(
+        label=_("Name this search"), max_length=60, strip=True,
+        error_messages={
+            "required": _("Give the search a name."),
+            "max_length": _("A search's name can be at most %(limit_value)d characters long."),
+        },
+    )
+    organization = forms.ModelChoiceField(
+        label=_("For"), queryset=Organization.objects.none(), empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of your organizations.")},
+    )
+    # The list's query string as sent; `services.alerts.search_querystring` keeps its filters.
+    querystring = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = member_organizations(user).order_by("name_zh")
+
+
 class SaveProfileForm(forms.Form):
     """Save a self-check's answers as the profile of one of the member's organizations."""
 

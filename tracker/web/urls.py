@@ -130,6 +130,8 @@ urlpatterns = [
     path("my/reminders/", reminders.reminders, name="reminders"),
     path("my/reminders/<int:pk>/", reminders.reminders_save, name="reminders_save"),
     path("my/alerts/", notifications.alert_settings, name="alerts"),
+    path("my/searches/", notifications.search_save, name="search_save"),
+    path("my/searches/<int:pk>/delete/", notifications.search_delete, name="search_delete"),
     path("my/notifications/", notifications.notifications, name="notifications"),
     path("my/notifications/read/", notifications.notifications_read_all, name="notifications_read"),
     path(

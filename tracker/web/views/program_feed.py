@@ -8,8 +8,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from tracker.selectors.programs import changed_programs
-from tracker.web.forms import ProgramFilterForm
-from tracker.web.views.responses import PLAIN_TEXT, form_errors_text
+from tracker.web.forms import ProgramFilterForm, form_errors_text
+from tracker.web.views.responses import PLAIN_TEXT
 
 FEED_LENGTH = 50
 

@@ -26,12 +26,17 @@ from tracker.selectors.programs import (
 from tracker.services import applications as application_services
 from tracker.services.alerts import watch_program
 from tracker.services.search import record_list_visit
-from tracker.web.forms import ProgramFilterForm, TrackForm, WatchForm
+from tracker.web.forms import (
+    ProgramFilterForm,
+    SavedSearchForm,
+    TrackForm,
+    WatchForm,
+    form_errors_text,
+)
 from tracker.web.highlight import excerpt, highlight
 from tracker.web.views.responses import (
     PLAIN_TEXT,
     back_to_dashboard,
-    form_errors_text,
     ics_response,
     tell,
 )
@@ -68,6 +73,9 @@ def programs(request):
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        # Members keep a list's filters as a saved search; a wrong filter is not worth keeping.
+        "save_form": SavedSearchForm(user=request.user, initial={"querystring": query.urlencode()})
+        if request.user.is_authenticated and (form.is_valid() or not form.is_bound) else None,
         "rows": [_program_row(p, words=words, since=since) for p in page],
         "status": filters.get("status", ""),
         "searching": bool(words),

@@ -45,12 +45,3 @@ def ics_response(body, filename):
 
 
 PLAIN_TEXT = "text/plain; charset=utf-8"
-
-
-def form_errors_text(form):
-    """A form's errors as plain text, each after its field's label: the answer of a feed or a
-    download whose parameters are wrong (a reader's program would show no HTML page)."""
-    return "\n".join(
-        f"{form.fields[name].label if name in form.fields else ''}: {' '.join(messages)}"
-        for name, messages in form.errors.items()
-    )
