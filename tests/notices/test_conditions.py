@@ -129,7 +129,7 @@ def test_a_condition_only_the_firm_can_judge_is_proposed_once_and_not_on_the_che
     draft = draft_from_notice(text, today=TODAY)
     [condition] = draft.conditions
     assert condition.value == "近三年未发生重大安全、质量事故，无严重失信行为"
-    assert condition.source == "（一）企业成立满3年，近三年未发生重大安全、质量事故，无严重失信行为。"
+    assert condition.source == text.splitlines()[3]
     # The commitment to hand in stays on the checklist; the condition is not repeated there.
     assert [(e.value.title, e.value.kind) for e in draft.checklist] == [
         ("项目申报书", ChecklistItem.Kind.MATERIAL),
@@ -144,7 +144,7 @@ def test_the_review_rows_show_each_condition_with_its_sentence(seeded):
     rows = dict(draft.rows())
     sentence = "2024年主营业务收入不低于2000万元，须为高新技术企业，无严重失信行为。"
     [(threshold, source, _note)] = rows["thresholds on facts"]
-    assert threshold == "Main-business revenue in 2024: at least 2000 10,000 yuan"
+    assert threshold == "Main-business revenue in 2024: at least 2000 10,000 yuan."
     assert source == sentence
     assert rows["qualifications required"][0][:2] == ("高新技术企业 · group 1", sentence)
     assert rows["conditions to confirm"][0][:2] == ("无严重失信行为", sentence)

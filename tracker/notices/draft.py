@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from tracker.eligibility.rules import threshold_requirement
 from tracker.models import (
     Authority,
     ChecklistItem,
-    Fact,
     FactThreshold,
     ManualCondition,
     Milestone,
@@ -181,12 +181,7 @@ class Draft:
                 parts.append(str(_("joint applications only")))
             return " · ".join(str(p) for p in parts)
         if name == "thresholds":
-            parts = {"fact": Fact(value.fact).label, "year": value.year,
-                     "bound": FactThreshold.Bound(value.bound).label,
-                     "value": f"{value.value.normalize():f}", "unit": Fact(value.fact).unit}
-            if value.year:
-                return _("%(fact)s in %(year)s: %(bound)s %(value)s %(unit)s") % parts
-            return _("%(fact)s: %(bound)s %(value)s %(unit)s") % parts
+            return str(threshold_requirement(value))
         if name == "qualifications":
             return f"{value.qualification.name_zh} · {_('group')} {value.group}"
         return str(value)

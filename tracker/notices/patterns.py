@@ -169,9 +169,10 @@ THRESHOLDS = [
         + rf"(?:{BOUND_BEFORE})?" + FIGURE + r"\s*(?P<unit>亿元|万元)" + BOUND_AFTER + NOT_A_CASE
     )),
     ("employees", re.compile(
-        FACT_YEAR + FACT_START + r"(?:职工人数|职工总数|从业人员|从业人数|员工人数|员工总数|在职员工|在职职工)"
-        + r"(?:数量|总数)?" + GAP + rf"(?:{BOUND_BEFORE})?" + FIGURE + r"\s*[人名]" + BOUND_AFTER
-        + NOT_A_CASE
+        FACT_YEAR + FACT_START
+        + r"(?:职工人数|职工总数|从业人员|从业人数|员工人数|员工总数|在职员工|在职职工)"
+        + r"(?:数量|总数)?"
+        + GAP + rf"(?:{BOUND_BEFORE})?" + FIGURE + r"\s*[人名]" + BOUND_AFTER + NOT_A_CASE
     )),
     ("registered_capital", re.compile(
         r"注册(?:资本|资金)" + GAP + rf"(?:{BOUND_BEFORE})?" + FIGURE + r"\s*(?P<unit>亿元|万元)"
