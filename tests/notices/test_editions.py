@@ -104,3 +104,26 @@ def test_the_paste_page_shows_the_changes_and_creates_the_next_edition(admin_cli
     assert response.status_code == 302
     assert edition.cloned_from == pilot_base
     assert edition.max_co_builders == 6
+
+
+def test_each_kind_of_condition_the_next_notice_states_replaces_last_years_rows(pilot_base):
+    pilot_base.fact_thresholds.create(fact="main_revenue", bound="at_least", value=1000,
+                                      year=2024, clause="2024年主营业务收入不低于1000万元")
+    pilot_base.manual_conditions.create(text_zh="近三年无重大安全事故")
+    text = NEXT_YEAR.replace("每家中试基地联合共建单位不超过6个。",
+                             "每家中试基地联合共建单位不超过6个。2025年主营业务收入不低于3000万元。")
+    draft = draft_from_notice(text)
+
+    edition = next_edition_from_notice(
+        program=pilot_base, draft=draft, title_zh=draft.title.value, year=2026,
+        slug="guangxi-pilot-base-2026", source_publication="广西科技厅网站",
+    )
+
+    # The notice's threshold replaces the clone's (which the clone had moved on to 2025) …
+    assert list(edition.fact_thresholds.values_list("value", "year", "clause")) == [
+        (3000, 2025, "2025年主营业务收入不低于3000万元。"),
+    ]
+    # … and the condition it does not state is kept from last year.
+    assert list(edition.manual_conditions.values_list("text_zh", flat=True)) == [
+        "近三年无重大安全事故"
+    ]
