@@ -27,6 +27,17 @@ NOTICE = [
 ]
 
 
+def read_pasted(browser, live_server, text, shown):
+    """An administrator's page with `text` pasted and read, once `shown` (a selector) is."""
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    log_in_to_the_admin(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/tracker/program/paste-notice/")
+    page.fill("#id_text", text)
+    page.locator("input[name=_preview]").click()
+    page.locator(shown).wait_for()
+    return page
+
+
 def test_an_administrator_uploads_a_docx_notice_and_creates_its_program(
     seeded, staff_user, live_server, chromium, tmp_path
 ):
@@ -70,12 +81,7 @@ def test_an_administrator_sees_next_years_notice_against_the_last_edition(
     from tests.notices.test_editions import NEXT_YEAR
 
     with launched(chromium) as browser:
-        page = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 900})
-        log_in_to_the_admin(page, live_server.url)
-        page.goto(f"{live_server.url}/admin/tracker/program/paste-notice/")
-        page.fill("#id_text", NEXT_YEAR)
-        page.locator("input[name=_preview]").click()
-        page.locator("#edition-changes").wait_for()
+        page = read_pasted(browser, live_server, NEXT_YEAR, "#edition-changes")
         deadline = page.locator("#edition-changes tr", has_text="申报截止日期").inner_text()
         assert "2025-04-20" in deadline and "2026-04-20" in deadline
         assert "同月同日，推后一年" in deadline
@@ -96,12 +102,7 @@ def test_an_administrator_sees_the_notices_conditions_as_rows_and_creates_them(
     from tests.admin.test_paste_notice import CONDITIONS
 
     with launched(chromium) as browser:
-        page = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 900})
-        log_in_to_the_admin(page, live_server.url)
-        page.goto(f"{live_server.url}/admin/tracker/program/paste-notice/")
-        page.fill("#id_text", CONDITIONS)
-        page.locator("input[name=_preview]").click()
-        page.locator("#draft").wait_for()
+        page = read_pasted(browser, live_server, CONDITIONS, "#draft")
         thresholds = page.locator("#draft tr", has_text="2024年主营业务收入不低于2000万元")
         assert "主营业务收入" in thresholds.first.inner_text()
         qualification = page.locator("#draft tr", has_text="高新技术企业 · 组 1").inner_text()
