@@ -40,12 +40,13 @@ def test_the_last_edition_is_found_by_its_title_without_the_year(
     pilot_base, django_assert_max_num_queries
 ):
     draft = draft_from_notice(NEXT_YEAR)
-    # The program, then its sectors, checklist and milestones: one query each.
-    with django_assert_max_num_queries(4):
+    # The program, then its sectors, checklist, milestones and the three kinds of condition
+    # rows: one query each.
+    with django_assert_max_num_queries(7):
         edition = last_edition_of("2026年广西科技成果转化中试研究基地认定", 2026)
         changes = edition_changes(edition, draft)
     assert edition == pilot_base
-    assert len(changes) == 11
+    assert len(changes) == 14
     assert last_edition_of("2025年广西科技成果转化中试研究基地认定", 2025) is None
     assert last_edition_of("2026年广西科技企业孵化器认定", 2026) is None
 
@@ -123,6 +124,12 @@ def test_each_kind_of_condition_the_next_notice_states_replaces_last_years_rows(
     assert list(edition.fact_thresholds.values_list("value", "year", "clause")) == [
         (3000, 2025, "2025年主营业务收入不低于3000万元。"),
     ]
+    changes = {c.label: c for c in edition_changes(pilot_base, draft)}
+    assert changes["thresholds on facts"].before == (
+        "Main-business revenue in 2024: at least 1000 10,000 yuan."
+    )
+    assert changes["thresholds on facts"].status == "changed"
+    assert changes["conditions to confirm"].status == "not in this notice: kept"
     # … and the condition it does not state is kept from last year.
     assert list(edition.manual_conditions.values_list("text_zh", flat=True)) == [
         "近三年无重大安全事故"
