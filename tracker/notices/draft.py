@@ -146,7 +146,7 @@ class Draft:
     def rows(self):
         """(label, [(shown value, source sentence, note)]) per field, for the review page."""
         return [(label, [
-            (self._shown(name, found.value), found.source, found.note)
+            (self.shown(name, found.value), found.source, found.note)
             for found in self._found(name)
         ]) for name, label in FIELD_LABELS.items()]
 
@@ -159,7 +159,8 @@ class Draft:
         return value if isinstance(value, list) else [value] if value else []
 
     @staticmethod
-    def _shown(name, value):
+    def shown(name, value):
+        """`value` of field `name` in words (also for a saved row of the same kind)."""
         if isinstance(value, ProposedAuthority):
             level = Authority.Level(value.level).label
             return f"{value.name_zh}（{_('new')}，{level}）"

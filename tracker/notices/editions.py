@@ -61,9 +61,9 @@ def edition_changes(program, draft):
          _joined(threshold_requirement(t) for t in program.fact_thresholds.all()),
          _joined(threshold_requirement(t.value) for t in draft.thresholds)),
         (FIELD_LABELS["qualifications"],
-         _joined(Draft._shown("qualifications", q)
+         _joined(Draft.shown("qualifications", q)
                  for q in program.qualification_requirements.all()),
-         _joined(Draft._shown("qualifications", q.value) for q in draft.qualifications)),
+         _joined(Draft.shown("qualifications", q.value) for q in draft.qualifications)),
         (FIELD_LABELS["conditions"],
          _joined(c.text_zh for c in program.manual_conditions.all()),
          _joined(c.value for c in draft.conditions)),
