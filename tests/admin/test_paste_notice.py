@@ -1,14 +1,29 @@
 """The paste-a-notice page with files, proposed authorities, warnings and rolling calls, as a
 superuser uses it."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.admin.test_program_tools import PREVIEW, edit
 from tests.notices.files import docx_bytes, pdf_bytes, scanned_pdf_bytes
-from tracker.models import Authority, Milestone, Program
+from tracker.models import (
+    Authority,
+    FactThreshold,
+    HeldQualification,
+    ManualCondition,
+    Milestone,
+    OrganizationFact,
+    Program,
+    Qualification,
+    QualificationRequirement,
+)
 from tracker.notices.files import MAX_BYTES
+from tracker.services.applications import track
 
 PASTE_URL = reverse("admin:tracker_program_paste_notice")
 
@@ -42,6 +57,26 @@ WRONG_YEAR = """柳州市科学技术局关于组织申报2025年柳州市重大
 柳州市科学技术局
 2025年5月21日
 """
+
+
+CONDITIONS = """柳州市科学技术局关于组织申报2025年度柳州市企业研发奖补项目的通知
+
+各有关企业：
+一、申报条件
+（一）企业在柳州市注册满1年，2024年主营业务收入不低于2000万元。
+（二）申报企业须为高新技术企业或专精特新企业。
+（三）近三年未发生重大安全事故，无严重失信行为。
+二、申报时间
+企业于2025年6月30日前提交申报材料。
+
+柳州市科学技术局
+2025年5月6日
+"""
+CONDITION_SENTENCES = {
+    "（一）企业在柳州市注册满1年，2024年主营业务收入不低于2000万元。",
+    "（二）申报企业须为高新技术企业或专精特新企业。",
+    "（三）近三年未发生重大安全事故，无严重失信行为。",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -173,3 +208,64 @@ def test_a_rolling_call_is_created_unpublished_without_a_deadline(admin_client, 
     program = Program.objects.get(slug="from-notice")
     assert program.deadline is None and not program.is_published
     assert program.deadline_clause == "后补助申请实行常年受理，材料齐全的按月评审。"
+
+
+def test_the_draft_shows_each_proposed_condition_row_with_its_source_sentence(admin_client,
+                                                                             seeded):
+    html = preview(admin_client, text=CONDITIONS).content.decode()
+    assert "Main-business revenue in 2024: at least 2000 10,000 yuan." in html
+    assert "Years since registration: at least 1 years." in html
+    assert "高新技术企业 · group 1" in html and "专精特新中小企业 · group 1" in html
+    assert "近三年未发生重大安全事故，无严重失信行为" in html
+    for sentence in CONDITION_SENTENCES:
+        assert f"<q>{sentence}</q>" in html
+
+
+def test_creating_the_program_creates_its_condition_rows_citing_their_sentences(admin_client,
+                                                                                seeded):
+    response = create(admin_client, CONDITIONS)
+    assert response.status_code == 302
+    program = Program.objects.get(slug="from-notice")
+    thresholds = program.fact_thresholds.values_list("fact", "bound", "value", "year", "clause")
+    assert sorted((f, b, int(v), y) for f, b, v, y, _c in thresholds) == [
+        ("main_revenue", "at_least", 2000, 2024), ("years_registered", "at_least", 1, None),
+    ]
+    required = program.qualification_requirements.values_list("qualification__code", "group")
+    assert list(required) == [("high-tech-enterprise", 1), ("specialised-sme", 1)]
+    [condition] = program.manual_conditions.all()
+    assert condition.text_zh == "近三年未发生重大安全事故，无严重失信行为"
+    clauses = {t[-1] for t in thresholds} | {
+        c for c in program.qualification_requirements.values_list("clause", flat=True)
+    } | {condition.clause}
+    assert clauses == CONDITION_SENTENCES
+    # Not also on the checklist: the condition is confirmed once, where it decides the verdict.
+    assert not program.checklist_items.exists()
+
+
+@time_machine.travel(datetime.datetime(2025, 5, 10, 2, tzinfo=datetime.UTC), tick=False)
+def test_the_created_rows_are_ordinary_rows_the_impact_preview_weighs(admin_client, seeded,
+                                                                       liugang):
+    create(admin_client, CONDITIONS)
+    program = Program.objects.get(slug="from-notice")
+    # 柳钢集团 meets every other condition it can be judged on: only its revenue fails.
+    OrganizationFact.objects.create(organization=liugang, fact="main_revenue", year=2024,
+                                    value=1500)
+    HeldQualification.objects.create(organization=liugang, valid_until=datetime.date(2027, 12, 31),
+                                     qualification=Qualification.objects.get(code="high-tech-enterprise"))
+    liugang.registered_on = datetime.date(1958, 7, 1)
+    liugang.save()
+    track(organization=liugang, program=program)
+    page = admin_client.get(f"/admin/tracker/program/{program.pk}/change/").content.decode()
+    assert 'name="fact_thresholds-TOTAL_FORMS" value="2"' in page
+    revenue = next(i for i, t in enumerate(program.fact_thresholds.all())
+                   if t.fact == "main_revenue")
+
+    # Lowering the revenue bar to 1000万元 lets 柳钢集团's 1500万元 pass: shown before saving.
+    response = edit(admin_client, program, **{f"fact_thresholds-{revenue}-value": "1000"})
+
+    assert response.templates[0].name == PREVIEW
+    [(organization, before, after)] = response.context["changes"]
+    assert organization == liugang and before != after
+    assert FactThreshold.objects.get(program=program, fact="main_revenue").value == 2000
+    assert QualificationRequirement.objects.filter(program=program).count() == 2
+    assert ManualCondition.objects.filter(program=program).count() == 1

@@ -58,7 +58,8 @@ def test_the_seed_page_shows_the_draft_with_its_sources_and_what_is_missing(
     assert "2025年广西科技成果转化中试研究基地认定" in html
     assert "<q>符合要求的单位请于4月20日前递交材料。</q>" in html
     assert "特色农产品加工" in html
-    assert html.count("Not found in the notice") == 2  # other stages, materials
+    # Other stages, materials, and the three kinds of condition the article states none of.
+    assert html.count("Not found in the notice") == 5
     form = response.context["create_form"]
     assert form.initial["authority"].name_zh == "广西壮族自治区科学技术厅"
     assert form.initial["year"] == 2025

@@ -27,6 +27,17 @@ NOTICE = [
 ]
 
 
+def read_pasted(browser, live_server, text, shown):
+    """An administrator's page with `text` pasted and read, once `shown` (a selector) is."""
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    log_in_to_the_admin(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/tracker/program/paste-notice/")
+    page.fill("#id_text", text)
+    page.locator("input[name=_preview]").click()
+    page.locator(shown).wait_for()
+    return page
+
+
 def test_an_administrator_uploads_a_docx_notice_and_creates_its_program(
     seeded, staff_user, live_server, chromium, tmp_path
 ):
@@ -70,12 +81,7 @@ def test_an_administrator_sees_next_years_notice_against_the_last_edition(
     from tests.notices.test_editions import NEXT_YEAR
 
     with launched(chromium) as browser:
-        page = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 900})
-        log_in_to_the_admin(page, live_server.url)
-        page.goto(f"{live_server.url}/admin/tracker/program/paste-notice/")
-        page.fill("#id_text", NEXT_YEAR)
-        page.locator("input[name=_preview]").click()
-        page.locator("#edition-changes").wait_for()
+        page = read_pasted(browser, live_server, NEXT_YEAR, "#edition-changes")
         deadline = page.locator("#edition-changes tr", has_text="申报截止日期").inner_text()
         assert "2025-04-20" in deadline and "2026-04-20" in deadline
         assert "同月同日，推后一年" in deadline
@@ -88,3 +94,27 @@ def test_an_administrator_sees_next_years_notice_against_the_last_edition(
         page.close()
 
     assert Program.objects.get(slug="guangxi-pilot-base-2026").cloned_from == pilot_base
+
+
+def test_an_administrator_sees_the_notices_conditions_as_rows_and_creates_them(
+    seeded, staff_user, live_server, chromium
+):
+    from tests.admin.test_paste_notice import CONDITIONS
+
+    with launched(chromium) as browser:
+        page = read_pasted(browser, live_server, CONDITIONS, "#draft")
+        thresholds = page.locator("#draft tr", has_text="2024年主营业务收入不低于2000万元")
+        assert "主营业务收入" in thresholds.first.inner_text()
+        qualification = page.locator("#draft tr", has_text="高新技术企业 · 组 1").inner_text()
+        assert "须为高新技术企业或专精特新企业" in qualification
+        shot(page, "paste-notice-conditions")
+        page.fill("#id_slug", "liuzhou-rd-award-2025")
+        page.fill("#id_source_publication", "柳州市科学技术局网站")
+        page.locator("input[name=_create]").click()
+        page.wait_for_url("**/change/")
+        page.close()
+
+    program = Program.objects.get(slug="liuzhou-rd-award-2025")
+    assert program.fact_thresholds.count() == 2
+    assert program.qualification_requirements.count() == 2
+    assert program.manual_conditions.count() == 1

@@ -25,9 +25,10 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 FIELDS = [
     "title", "short_name", "authority", "year", "opens_on", "deadline", "deadline_time",
     "rolling", "stages", "sectors", "sector_policy", "max_co_builders", "preferred_partnership",
-    "benefits", "checklist",
+    "benefits", "checklist", "thresholds", "qualifications", "conditions",
 ]
-EMPTY = {"rolling": False, "stages": [], "sectors": [], "checklist": []}
+EMPTY = {"rolling": False, "stages": [], "sectors": [], "checklist": [], "thresholds": [],
+         "qualifications": [], "conditions": []}
 # Notices name no year for the date they were pasted on; this one settles none of them.
 TODAY = datetime.date(2025, 1, 1)
 
@@ -69,7 +70,18 @@ def read_fields(draft):
         "preferred_partnership": value(draft.preferred_partnership),
         "benefits": value(draft.benefits),
         "checklist": [[e.value.title, e.value.kind] for e in draft.checklist],
+        # [fact, bound, value (in the fact's unit), year or null]
+        "thresholds": [[t.value.fact, t.value.bound, _number(t.value.value), t.value.year]
+                       for t in draft.thresholds],
+        # [qualification code, group]: rows of one group are alternatives.
+        "qualifications": [[q.value.qualification.code, q.value.group]
+                           for q in draft.qualifications],
+        "conditions": [c.value for c in draft.conditions],
     }
+
+
+def _number(value):
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _iso(day):

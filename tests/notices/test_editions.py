@@ -40,12 +40,13 @@ def test_the_last_edition_is_found_by_its_title_without_the_year(
     pilot_base, django_assert_max_num_queries
 ):
     draft = draft_from_notice(NEXT_YEAR)
-    # The program, then its sectors, checklist and milestones: one query each.
-    with django_assert_max_num_queries(4):
+    # The program, then its sectors, checklist, milestones and the three kinds of condition
+    # rows: one query each.
+    with django_assert_max_num_queries(7):
         edition = last_edition_of("2026年广西科技成果转化中试研究基地认定", 2026)
         changes = edition_changes(edition, draft)
     assert edition == pilot_base
-    assert len(changes) == 11
+    assert len(changes) == 14
     assert last_edition_of("2025年广西科技成果转化中试研究基地认定", 2025) is None
     assert last_edition_of("2026年广西科技企业孵化器认定", 2026) is None
 
@@ -104,3 +105,32 @@ def test_the_paste_page_shows_the_changes_and_creates_the_next_edition(admin_cli
     assert response.status_code == 302
     assert edition.cloned_from == pilot_base
     assert edition.max_co_builders == 6
+
+
+def test_each_kind_of_condition_the_next_notice_states_replaces_last_years_rows(pilot_base):
+    pilot_base.fact_thresholds.create(fact="main_revenue", bound="at_least", value=1000,
+                                      year=2024, clause="2024年主营业务收入不低于1000万元")
+    pilot_base.manual_conditions.create(text_zh="近三年无重大安全事故")
+    text = NEXT_YEAR.replace("每家中试基地联合共建单位不超过6个。",
+                             "每家中试基地联合共建单位不超过6个。2025年主营业务收入不低于3000万元。")
+    draft = draft_from_notice(text)
+
+    edition = next_edition_from_notice(
+        program=pilot_base, draft=draft, title_zh=draft.title.value, year=2026,
+        slug="guangxi-pilot-base-2026", source_publication="广西科技厅网站",
+    )
+
+    # The notice's threshold replaces the clone's (which the clone had moved on to 2025) …
+    assert list(edition.fact_thresholds.values_list("value", "year", "clause")) == [
+        (3000, 2025, "2025年主营业务收入不低于3000万元。"),
+    ]
+    changes = {c.label: c for c in edition_changes(pilot_base, draft)}
+    assert changes["thresholds on facts"].before == (
+        "Main-business revenue in 2024: at least 1000 10,000 yuan."
+    )
+    assert changes["thresholds on facts"].status == "changed"
+    assert changes["conditions to confirm"].status == "not in this notice: kept"
+    # … and the condition it does not state is kept from last year.
+    assert list(edition.manual_conditions.values_list("text_zh", flat=True)) == [
+        "近三年无重大安全事故"
+    ]

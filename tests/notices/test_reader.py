@@ -152,9 +152,11 @@ def test_a_multi_stage_notice_lists_materials_limit_and_partnership(seeded):
         ("自评报告", material, False, "2.自评报告；"),
         ("联合申报的须提交合作协议", material, True, "3.联合申报的须提交合作协议；"),
         ("诚信承诺书", attestation, False, "4.诚信承诺书。"),
-        ("申报单位近三年内无严重失信行为", attestation, False,
-         "（二）申报单位近三年内无严重失信行为。"),
     ]
+    # The body's condition is one to confirm, not a second checklist entry.
+    [condition] = draft.conditions
+    assert condition.value == "申报单位近三年内无严重失信行为"
+    assert condition.source == "（二）申报单位近三年内无严重失信行为。"
 
 
 def test_sectors_outside_the_taxonomy_are_proposed_as_new(seeded):
@@ -218,9 +220,9 @@ def test_a_news_report_with_a_date_range_and_required_sectors(seeded):
         ("申报书", ChecklistItem.Kind.MATERIAL),
         ("财务报表", ChecklistItem.Kind.MATERIAL),
         ("知识产权证明", ChecklistItem.Kind.MATERIAL),
-        ("申报企业须承诺近三年无严重失信行为", ChecklistItem.Kind.ATTESTATION),
     ]
     assert draft.checklist[0].source == "企业需提交申报书、财务报表和知识产权证明。"
+    assert [c.value for c in draft.conditions] == ["申报企业须承诺近三年无严重失信行为"]
 
 
 def test_a_deadline_with_a_time_of_day_keeps_the_date(seeded):
@@ -269,8 +271,11 @@ def test_saving_a_draft_creates_an_unpublished_program_with_stages_and_checklist
         (Milestone.Kind.DEADLINE, Milestone.Audience.APPLICANT, D(2025, 4, 6)),
         (Milestone.Kind.STAGE, Milestone.Audience.BUREAU, D(2025, 4, 17)),
     ]
-    assert program.checklist_items.count() == 5
+    assert program.checklist_items.count() == 4
     assert program.checklist_items.get(position=3).joint_only
+    [condition] = program.manual_conditions.all()
+    assert condition.text_zh == "申报单位近三年内无严重失信行为"
+    assert condition.clause == "（二）申报单位近三年内无严重失信行为。"
 
 
 def test_an_afternoon_time_is_read_on_the_24_hour_clock(seeded):

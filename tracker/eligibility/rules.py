@@ -406,6 +406,24 @@ class PartnershipRule(Rule):
         return Match(EVERYONE, KIND_UNKNOWN | Q(partner_kinds__isnull=True))
 
 
+def threshold_params(threshold):
+    """The words of a threshold (a FactThreshold, or the notice reader's proposed one)."""
+    fact = Fact(threshold.fact)
+    return {
+        "fact": fact.label,
+        "in_year": Text(_(" in %(year)d"), year=threshold.year) if threshold.year else "",
+        "bound": FactThreshold.Bound(threshold.bound).label,
+        "value": Amount(threshold.value),
+        "unit": fact.unit,
+    }
+
+
+def threshold_requirement(threshold):
+    """"Main-business revenue in 2024: at least 2000 10,000 yuan.", as findings state it."""
+    return Text(_("%(fact)s%(in_year)s: %(bound)s %(value)s %(unit)s."),
+                **threshold_params(threshold))
+
+
 def _reference_date(program, today):
     """The day a threshold or qualification is judged on: the deadline ("registered for a year
     by the deadline", "valid at the deadline"), or today while no deadline is known."""
@@ -460,17 +478,11 @@ class FactThresholdRule(Rule):
     def judge_threshold(self, profile, threshold, on):
         fact = Fact(threshold.fact)
         at_least = threshold.bound == FactThreshold.Bound.AT_LEAST
-        params = {
-            "fact": fact.label,
-            "in_year": Text(_(" in %(year)d"), year=threshold.year) if threshold.year else "",
-            "bound": FactThreshold.Bound(threshold.bound).label,
-            "value": Amount(threshold.value),
-            "unit": fact.unit,
-        }
+        params = threshold_params(threshold)
         finding = dict(
             rule=self.key,
             label=fact.label,
-            requirement=Text(_("%(fact)s%(in_year)s: %(bound)s %(value)s %(unit)s."), **params),
+            requirement=threshold_requirement(threshold),
             citation=threshold.clause,
         )
         if fact == Fact.YEARS_REGISTERED:

@@ -6,7 +6,18 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Authority, ChecklistItem, Milestone, Program, Sector
+from tracker.eligibility.rules import threshold_requirement
+from tracker.models import (
+    Authority,
+    ChecklistItem,
+    FactThreshold,
+    ManualCondition,
+    Milestone,
+    Program,
+    Qualification,
+    QualificationRequirement,
+    Sector,
+)
 from tracker.services.programs import set_priority_sectors
 
 
@@ -58,10 +69,12 @@ class Entry:
 class Taxonomy:
     sectors: list
     authorities: list
+    qualifications: list = field(default_factory=list)
 
     @classmethod
     def from_db(cls):
-        return cls(list(Sector.objects.all()), list(Authority.objects.all()))
+        return cls(list(Sector.objects.all()), list(Authority.objects.all()),
+                   list(Qualification.objects.all()))
 
 
 # The fields the review page lists, in order; a missing one is shown as not found.
@@ -79,6 +92,18 @@ FIELD_LABELS = {
     "preferred_partnership": _("preferred partnership"),
     "benefits": _("benefits"),
     "checklist": _("materials and attestations"),
+    "thresholds": _("thresholds on facts"),
+    "qualifications": _("qualifications required"),
+    "conditions": _("conditions to confirm"),
+}
+
+# The rows each condition field becomes: model, and its row's fields from a found value.
+CONDITION_ROWS = {
+    "thresholds": (FactThreshold, lambda t: {
+        "fact": t.fact, "bound": t.bound, "value": t.value, "year": t.year}),
+    "qualifications": (QualificationRequirement, lambda q: {
+        "qualification": q.qualification, "group": q.group}),
+    "conditions": (ManualCondition, lambda text: {"text_zh": text}),
 }
 
 
@@ -103,6 +128,10 @@ class Draft:
     preferred_partnership: Found | None = None
     benefits: Found | None = None
     checklist: list = field(default_factory=list)
+    # Conditions on applicants, each becoming a row of its kind (CONDITION_ROWS).
+    thresholds: list = field(default_factory=list)
+    qualifications: list = field(default_factory=list)
+    conditions: list = field(default_factory=list)
     # Dates to look at twice, shown above the draft; creating the program asks to confirm them.
     warnings: list = field(default_factory=list)
 
@@ -117,7 +146,7 @@ class Draft:
     def rows(self):
         """(label, [(shown value, source sentence, note)]) per field, for the review page."""
         return [(label, [
-            (self._shown(name, found.value), found.source, found.note)
+            (self.shown(name, found.value), found.source, found.note)
             for found in self._found(name)
         ]) for name, label in FIELD_LABELS.items()]
 
@@ -130,7 +159,8 @@ class Draft:
         return value if isinstance(value, list) else [value] if value else []
 
     @staticmethod
-    def _shown(name, value):
+    def shown(name, value):
+        """`value` of field `name` in words (also for a saved row of the same kind)."""
         if isinstance(value, ProposedAuthority):
             level = Authority.Level(value.level).label
             return f"{value.name_zh}（{_('new')}，{level}）"
@@ -151,6 +181,10 @@ class Draft:
             if value.joint_only:
                 parts.append(str(_("joint applications only")))
             return " · ".join(str(p) for p in parts)
+        if name == "thresholds":
+            return str(threshold_requirement(value))
+        if name == "qualifications":
+            return f"{value.qualification.name_zh} · {_('group')} {value.group}"
         return str(value)
 
     @transaction.atomic
@@ -180,6 +214,7 @@ class Draft:
         set_priority_sectors(program, self.priority_sectors(new_sector_codes or {}))
         self.add_stages(program)
         self.add_checklist(program)
+        self.add_conditions(program)
         return program
 
     @staticmethod
@@ -235,6 +270,24 @@ class Draft:
                       audience=s.value.audience)
             for s in self.stages
         )
+
+    def add_conditions(self, program, *, replace=False):
+        """The notice's thresholds, qualifications and conditions to confirm as the program's
+        rows, each citing its sentence. With `replace` (a next edition), a kind the notice
+        states replaces the rows of that kind; a kind it does not state is kept.
+
+        Saved one by one, validated like the admin's inline rows: their signals move the
+        catalog version, so the self-check and the impact preview see them at once.
+        """
+        for name, (model, fields) in CONDITION_ROWS.items():
+            found = getattr(self, name)
+            if replace and found:
+                model.objects.filter(program=program).delete()
+            for position, row in enumerate(found, start=1):
+                condition = model(program=program, position=position, clause=row.source,
+                                  **fields(row.value))
+                condition.full_clean()
+                condition.save()
 
     def add_checklist(self, program, *, skip_titles=(), after=0):
         """The notice's materials and attestations as checklist items, numbered from

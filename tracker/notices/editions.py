@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from tracker.eligibility.rules import threshold_requirement
 from tracker.models import Milestone, Program
+from tracker.notices.draft import FIELD_LABELS, Draft
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,24 @@ def edition_changes(program, draft):
         (_("materials and attestations"),
          "；".join(i.title_zh for i in program.checklist_items.all()),
          "；".join(e.value.title for e in draft.checklist) if draft.checklist else None),
+        # Rows and proposed rows have the same attributes: one wording for both.
+        (FIELD_LABELS["thresholds"],
+         _joined(threshold_requirement(t) for t in program.fact_thresholds.all()),
+         _joined(threshold_requirement(t.value) for t in draft.thresholds)),
+        (FIELD_LABELS["qualifications"],
+         _joined(Draft.shown("qualifications", q)
+                 for q in program.qualification_requirements.all()),
+         _joined(Draft.shown("qualifications", q.value) for q in draft.qualifications)),
+        (FIELD_LABELS["conditions"],
+         _joined(c.text_zh for c in program.manual_conditions.all()),
+         _joined(c.value for c in draft.conditions)),
     ]
     return [Change(label, _shown(before), _shown(after), _status(before, after))
             for label, before, after in rows]
+
+
+def _joined(texts):
+    return "；".join(str(t) for t in texts) or None
 
 
 def _authority(draft):

@@ -134,3 +134,71 @@ INLINE_MATERIALS = re.compile(
 )
 ATTESTATION = re.compile(r"承诺|声明|无严重失信|失信|信用记录|未被列入")
 JOINT_ONLY = re.compile(r"合作协议|共建协议|联合申报|共建单位|合作单位")
+
+# Conditions on the applicant (tracker/notices/conditions.py).
+# Bounds before the figure ("不低于2000万元") or after it ("2000万元以上"). "超过" and "低于" are
+# strict in the notice, the rows' bounds inclusive: a figure exactly at the limit is the only
+# case read one way or the other, and the clause is shown with the row.
+AT_LEAST_WORDS = r"不低于|不少于|不小于|不得低于|不得少于|达到|超过|高于|大于|≥"
+AT_MOST_WORDS = r"不超过|不高于|不多于|不大于|不得超过|低于|少于|小于|≤"
+BOUND_BEFORE = rf"(?P<before>{AT_LEAST_WORDS}|{AT_MOST_WORDS})\s*"
+BOUND_AFTER = r"\s*(?P<after>（含）以上|（含）以下|及以上|及以下|以上|以下)?"
+FIGURE = r"(?P<value>\d+(?:\.\d+)?)"
+# A year the figure refers to ("2024年主营业务收入", "2024年度营业收入", "上年度…").
+FACT_YEAR = r"(?:(?P<year>\d{4})\s*年度?|(?P<last>上一?年度?|上年))?\s*"
+GAP = r"[^，。；、\d]{0,6}?"
+# The fact's name starts the phrase, or follows the firm or the year: "农产品销售收入" or
+# "研发人员" name a part, not the firm's revenue or staff.
+FACT_START = (
+    r"(?:(?<![\u4e00-\u9fa5])|(?<=[年度的为])|(?<=企业)|(?<=公司)|(?<=单位)|(?<=机构)|(?<=主体))"
+)
+# "…不低于1000万元，或研发费用占比不低于3%": either condition is enough, which rows (all
+# required) cannot say; such a sentence's thresholds are left to the administrator.
+EITHER = re.compile(r"(?:^|[，,；;])\s*或|或者|之一")
+# "…的企业" after the figure makes it a case of another rule ("销售收入小于5000万元的企业，
+# 比例不低于5%"), not a condition of its own.
+NOT_A_CASE = r"(?!\s*(?:（含）)?的)"
+THRESHOLDS = [
+    # (fact, pattern): the R&D ratio first, as its sentence names 销售收入 too.
+    ("rd_ratio", re.compile(
+        FACT_YEAR + r"(?:研究开发|研发)(?:费用|投入|经费)(?:总额)?" + r"[^，。；\d]{0,14}?"
+        + r"(?:占|强度)[^，。；\d]{0,12}?" + BOUND_BEFORE + FIGURE + r"\s*[%％]" + NOT_A_CASE
+    )),
+    ("main_revenue", re.compile(
+        FACT_YEAR + FACT_START + r"(?<!占)(?:主营业务收入|营业收入|销售收入|营收)" + GAP
+        + rf"(?:{BOUND_BEFORE})?" + FIGURE + r"\s*(?P<unit>亿元|万元)" + BOUND_AFTER + NOT_A_CASE
+    )),
+    ("employees", re.compile(
+        FACT_YEAR + FACT_START
+        + r"(?:职工人数|职工总数|从业人员|从业人数|员工人数|员工总数|在职员工|在职职工)"
+        + r"(?:数量|总数)?"
+        + GAP + rf"(?:{BOUND_BEFORE})?" + FIGURE + r"\s*[人名]" + BOUND_AFTER + NOT_A_CASE
+    )),
+    ("registered_capital", re.compile(
+        r"注册(?:资本|资金)" + GAP + rf"(?:{BOUND_BEFORE})?" + FIGURE + r"\s*(?P<unit>亿元|万元)"
+        + BOUND_AFTER + NOT_A_CASE
+    )),
+]
+# "注册满1年", "成立1年以上", "成立时间不满5年": years since registration, at least or at most.
+YEARS_REGISTERED = re.compile(
+    r"(?:注册|成立|设立)(?:成立|登记)?(?:时间)?\s*"
+    r"(?:(?P<most>不满|未满|不超过|不足)|(?P<least>满|已满|超过|达到|不少于|不低于))?\s*"
+    r"(?P<value>\d{1,2}|[一二两三四五六七八九十])\s*(?:个)?(?:周)?年(?!\d)"
+    r"(?P<after>（含）以上|及以上|以上)?"
+)
+# A qualification required, not one rewarded or certified by the notice ("对新认定的高新技术企业
+# 给予奖励", "2025年高新技术企业认定"): a verb of requirement before the name in its clause.
+QUALIFICATION_CUE = re.compile(
+    r"(?:须|需|必须|应|应当|要求)(?:同时)?(?:为|是|属于|具有|具备|获得|取得|拥有|被认定为|认定为)"
+    r"|仅限|限于|申报(?:单位|企业|主体)(?:为|是)|(?:注册|登记|设立)的"
+)
+# Qualifications joined by one of these are each required (several groups); otherwise a list
+# of them ("、", "或", "之一") names alternatives.
+ALL_OF = re.compile(r"同时|并且|且")
+# A condition the site cannot judge, stated in the body: the firm reads and confirms it.
+MANUAL_CONDITION = re.compile(
+    r"承诺|声明|失信|信用记录|未被列入|未列入|未发生[^，。；]*(?:事故|事件|违法)|[未无]拖欠"
+    r"|无[^，。；]{0,10}(?:违法|违规|事故)"
+)
+# Abbreviations notices use inside qualification names, matched as the full word.
+QUALIFICATION_ABBREVIATIONS = [("规模以上", "规上")]

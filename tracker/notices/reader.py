@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from tracker.models import Authority, ChecklistItem, Milestone, Program, local_date
+from tracker.notices import conditions
 from tracker.notices.articles import (
     choose_article,
     deadline_like,
@@ -48,6 +49,7 @@ from tracker.notices.patterns import (
     LIMIT_RE,
     LIST_SPLIT,
     LOCALITY,
+    MANUAL_CONDITION,
     MATERIALS_HEADING,
     OPENING_WORD,
     ORG_NAME,
@@ -126,7 +128,9 @@ class Reader:
             PARTNERSHIP_RE, lambda m, s: Program.Partnership.ACADEMIA_ENTERPRISE.value
         )
         d.benefits = self._first(BENEFIT_RE, lambda m, s: s)
-        d.checklist = self._checklist()
+        d.checklist, d.conditions = self._checklist()
+        d.thresholds = self._thresholds(d.year)
+        d.qualifications = self._qualifications()
         d.warnings = self._warnings(d)
         return d
 
@@ -375,8 +379,28 @@ class Reader:
         # Exact names only: "新能源汽车" is not "新能源", so it is proposed as a new sector.
         return next((s for s in self.taxonomy.sectors if s.name_zh == name), None)
 
+    def _thresholds(self, year):
+        return [Found(threshold, sentence)
+                for sentence in self.sentences
+                for threshold in conditions.thresholds(sentence, year and year.value)]
+
+    def _qualifications(self):
+        names = conditions.qualification_names(self.taxonomy.qualifications)
+        found = []
+        for sentence in self.sentences:
+            group = found[-1].value.group + 1 if found else 1
+            found.extend(Found(required, sentence)
+                         for required in conditions.required_qualifications(sentence, names, group))
+        return found
+
     def _checklist(self):
-        """Items of a "申报材料" section, else a listed "须提交…、…", plus attestation sentences.
+        """Items of a "申报材料" section, else a listed "须提交…、…"; and the conditions to
+        confirm that the body's sentences state.
+
+        A document to hand in, even a 承诺书, is a checklist entry; a sentence outside the
+        materials stating what must be true of the applicant ("近三年无严重失信行为",
+        "须承诺…") is a condition to confirm, and only that: shown once, where it decides
+        the verdict.
 
         A section's items may share one line ("（1）申请表；（2）营业执照"), or follow its
         heading on the same line ("三、申领材料：1.申请表；2.…").
@@ -393,7 +417,7 @@ class Reader:
                 entries.extend(self._items(line, line))
             else:
                 outside.append(line)
-        from_section = bool(entries)
+        from_section, to_confirm = bool(entries), []
         for sentence in (s for line in outside for s in split_sentences(line)):
             listed = INLINE_MATERIALS.search(sentence)
             if listed and not from_section:
@@ -402,10 +426,9 @@ class Reader:
                     for title in LIST_SPLIT.split(listed.group(1))
                     if title.strip()
                 )
-            elif ATTESTATION.search(sentence):
-                title = HEADING_NUMBER.sub("", sentence).rstrip(SENTENCE_END)
-                entries.append(Found(_entry(title), sentence))
-        return entries
+            elif MANUAL_CONDITION.search(sentence):
+                to_confirm.append(Found(conditions.manual_condition(sentence), sentence))
+        return entries, to_confirm
 
     @staticmethod
     def _items(text, line):

@@ -18,7 +18,13 @@ from tracker.eligibility import (
     rank,
     rule_fields,
 )
-from tracker.models import CatalogVersion, Program, ProgramSector, ProgramTerm
+from tracker.models import (
+    CatalogVersion,
+    Program,
+    ProgramSector,
+    ProgramTerm,
+    QualificationRequirement,
+)
 from tracker.models.programs import TAKING_APPLICATIONS
 from tracker.models.search import facet, is_cjk, terms_of_word, words_of
 from tracker.models.timezones import local_dates_anywhere
@@ -328,6 +334,10 @@ def last_edition_of(title_zh, year):
             Prefetch("program_sectors", queryset=ProgramSector.objects.select_related("sector")),
             "checklist_items",
             "milestones",
+            "fact_thresholds",
+            Prefetch("qualification_requirements",
+                     queryset=QualificationRequirement.objects.select_related("qualification")),
+            "manual_conditions",
         )
         .order_by("-year", "-pk")
     )

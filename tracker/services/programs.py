@@ -61,7 +61,8 @@ def next_edition_from_notice(*, program, draft, title_zh, year, slug, source_pub
 
     It starts as the clone of the last edition (rules, regions, sectors, checklist), then takes
     every field the notice states; what the notice does not state stays as last year's. The
-    notice's stages are added, and its checklist entries the last edition did not have.
+    notice's stages are added, and its checklist entries the last edition did not have; each
+    kind of condition the notice states replaces the last edition's rows of that kind.
     `authority`, `new_authority` and `new_sector_codes` are as for Draft.save_as_program; with
     neither authority given the last edition's stays.
     """
@@ -79,6 +80,7 @@ def next_edition_from_notice(*, program, draft, title_zh, year, slug, source_pub
     items = list(edition.checklist_items.values_list("title_zh", "position"))
     draft.add_checklist(edition, skip_titles=[title for title, _position in items],
                         after=max((position for _title, position in items), default=0))
+    draft.add_conditions(edition, replace=True)
     return edition
 
 
