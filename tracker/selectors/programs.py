@@ -332,3 +332,35 @@ def last_edition_of(title_zh, year):
         .order_by("-year", "-pk")
     )
     return next((p for p in candidates if YEAR_IN_TITLE.sub("", p.title_zh) == key), None)
+
+
+# The open data (the API, the bulk extract) is the real catalog only: an example program has
+# no notice behind it, and a reuser's copy would carry no 示例数据 badge.
+def open_programs(filters, *, sort="", now=None):
+    """The API list's rows for `filters`, with the regions a row names loaded too."""
+    return listed_programs(filters, sort=sort, now=now).real().prefetch_related("regions")
+
+
+def open_program(slug):
+    """One published real program with what its API record shows; 404 otherwise."""
+    return get_object_or_404(
+        Program.objects.published().real().select_related("authority").prefetch_related(
+            *prefetch_for_rules(ticks=False), "regions", "milestones", "checklist_items",
+            Prefetch("program_sectors", queryset=ProgramSector.objects.select_related("sector")),
+        ),
+        slug=slug,
+    )
+
+
+def extract_programs():
+    """Every published real program, whatever its status, for the daily extract: in slug
+    order, loaded in chunks with what a record shows."""
+    return (
+        Program.objects.published().real().select_related("authority")
+        .prefetch_related(
+            "regions",
+            Prefetch("program_sectors", queryset=ProgramSector.objects.select_related("sector")),
+        )
+        .order_by("slug")
+        .iterator(chunk_size=500)
+    )
