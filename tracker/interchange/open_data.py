@@ -17,13 +17,14 @@ from django.urls import reverse
 
 from tracker.eligibility import Profile, evaluate
 from tracker.interchange import result_lists
-from tracker.selectors.programs import extract_programs
+from tracker.selectors.programs import extract_programs, record_codes
 
 # Where the extract lives in the default storage (private: it is downloaded through
 # tracker.web.views.open_data, never from the storage's own address).
 EXTRACT_NAMES = {"jsonl": "open-data/programs.jsonl", "csv": "open-data/programs.csv"}
 # The CSV joins a record's lists (codes without spaces) with this.
 LIST_SEPARATOR = " "
+EXTRACT_CHUNK = 500
 # A record's keys, in order: the CSV's header row, even for an empty catalog.
 FIELDS = (
     "slug", "url", "year", "title_zh", "title_en", "short_name_zh", "short_name_en",
@@ -36,8 +37,18 @@ def _moment(value):
     return value.isoformat(timespec="seconds") if value else None
 
 
-def record(program, now=None):
-    """The record of `program` (loaded as `open_programs` or `extract_programs` load it)."""
+def records(programs, now=None):
+    """The records of `programs` (loaded as `open_programs` or `extract_programs` load them),
+    in their order: two more queries whatever their number."""
+    programs = list(programs)
+    regions, sectors = record_codes(programs)
+    return [
+        _record(program, regions.get(program.pk, []), sectors.get(program.pk, []), now)
+        for program in programs
+    ]
+
+
+def _record(program, regions, sectors, now):
     authority = program.authority
     return {
         "slug": program.slug,
@@ -50,8 +61,8 @@ def record(program, now=None):
         "authority_zh": authority.name_zh,
         "authority_en": authority.name_en,
         "authority_level": authority.level,
-        "regions": sorted(region.code for region in program.regions.all()),
-        "sectors": [ps.sector.code for ps in program.program_sectors.all()],
+        "regions": regions,
+        "sectors": sectors,
         "benefit_kind": program.benefit_kind,
         "opens_on": program.opens_on.isoformat() if program.opens_on else None,
         "deadline": program.deadline.isoformat() if program.deadline else None,
@@ -67,7 +78,7 @@ def detail_record(program, now=None):
     words and the clauses they quote, as its page shows them, its milestones, checklist and
     source."""
     return {
-        **record(program, now),
+        **records([program], now)[0],
         "summary_zh": program.summary_zh,
         "summary_en": program.summary_en,
         "benefits_zh": program.benefits_zh,
@@ -121,15 +132,20 @@ def csv_row(item):
 def write_extract(now=None, storage=None):
     """Write the extract of the published real catalog; returns how many programs it holds."""
     storage = storage or default_storage
-    records = [record(program, now) for program in extract_programs()]
-    lines = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in records)
+    listed = extract_programs()
+    # In chunks: the whole catalog's rows never sit in memory as model instances at once.
+    all_records = [
+        item for start in range(0, listed.count(), EXTRACT_CHUNK)
+        for item in records(listed[start:start + EXTRACT_CHUNK], now)
+    ]
+    lines = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in all_records)
     dataset = tablib.Dataset(headers=list(FIELDS))
-    for item in records:
+    for item in all_records:
         dataset.append(csv_row(item))
     csv_bytes, _content_type = result_lists.export(dataset, "csv")
     _replace(storage, EXTRACT_NAMES["jsonl"], lines.encode("utf-8"))
     _replace(storage, EXTRACT_NAMES["csv"], csv_bytes)
-    return len(records)
+    return len(all_records)
 
 
 def _replace(storage, name, data):

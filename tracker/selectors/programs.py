@@ -336,31 +336,56 @@ def last_edition_of(title_zh, year):
 
 # The open data (the API, the bulk extract) is the real catalog only: an example program has
 # no notice behind it, and a reuser's copy would carry no 示例数据 badge.
+# What a record (`tracker.interchange.open_data.record`) reads of a program: a page of 50 loads
+# no long texts, and its sectors and regions come as codes (`record_codes`), not as 750 model
+# instances.
+RECORD_FIELDS = [
+    "slug", "year", "title_zh", "title_en", "short_name_zh", "short_name_en", "benefit_kind",
+    "opens_on", "deadline", "timezone", "published_at", "updated_at",
+    "authority__name_zh", "authority__name_en", "authority__level",
+]
+
+
 def open_programs(filters, *, sort="", now=None):
-    """The API list's rows for `filters`, with the regions a row names loaded too."""
-    return listed_programs(filters, sort=sort, now=now).real().prefetch_related("regions")
+    """The API list's rows for `filters`, in the list's order, loaded for their records."""
+    return (
+        listed_programs(filters, sort=sort, now=now).real()
+        .prefetch_related(None).only(*RECORD_FIELDS)
+    )
+
+
+def record_codes(programs):
+    """({program id: region codes}, {program id: sector codes in their order}) of `programs`,
+    in two queries whatever their number."""
+    ids = [program.pk for program in programs]
+    regions, sectors = {}, {}
+    for program_id, code in (
+        ProgramRegion.objects.filter(program_id__in=ids)
+        .order_by("region__code").values_list("program_id", "region__code")
+    ):
+        regions.setdefault(program_id, []).append(code)
+    for program_id, code in (
+        ProgramSector.objects.filter(program_id__in=ids)
+        .order_by("position", "id").values_list("program_id", "sector__code")
+    ):
+        sectors.setdefault(program_id, []).append(code)
+    return regions, sectors
 
 
 def open_program(slug):
     """One published real program with what its API record shows; 404 otherwise."""
     return get_object_or_404(
         Program.objects.published().real().select_related("authority").prefetch_related(
-            *prefetch_for_rules(ticks=False), "regions", "milestones", "checklist_items",
-            Prefetch("program_sectors", queryset=ProgramSector.objects.select_related("sector")),
+            *prefetch_for_rules(ticks=False), "milestones", "checklist_items",
         ),
         slug=slug,
     )
 
 
 def extract_programs():
-    """Every published real program, whatever its status, for the daily extract: in slug
-    order, loaded in chunks with what a record shows."""
+    """Every published real program, whatever its status, for the daily extract, in slug
+    order."""
     return (
         Program.objects.published().real().select_related("authority")
-        .prefetch_related(
-            "regions",
-            Prefetch("program_sectors", queryset=ProgramSector.objects.select_related("sector")),
-        )
-        .order_by("slug")
-        .iterator(chunk_size=500)
+        .only(*RECORD_FIELDS).order_by("slug")
     )

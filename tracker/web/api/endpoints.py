@@ -155,7 +155,7 @@ def program_list(request):
             "count": listed.count(),
             "limit": limit,
             "offset": offset,
-            "results": [open_data.record(p, now) for p in listed[offset:offset + limit]],
+            "results": open_data.records(listed[offset:offset + limit], now),
         }, json_dumps_params={"ensure_ascii": False})
 
     return _conditional(request, answer)
