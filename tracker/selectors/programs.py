@@ -157,11 +157,11 @@ def landing_programs(*, now=None):
     }
 
 
-def listed_programs(filters, *, sort="", now=None):
+def listed_programs(filters, *, sort="", now=None, zones=None):
     """The program list's rows for `filters`, sorted by `sort`: "deadline", "newest", or by
     default relevance to the keywords (by deadline when there are none), with what a row
-    shows loaded."""
-    listed = filtered_programs(filters, now=now)
+    shows loaded. `zones` as for `filtered_programs`."""
+    listed = filtered_programs(filters, now=now, zones=zones)
     words = query_words(filters.get("q") or "")
     if sort not in ("deadline", "newest") and words:
         listed = listed.annotate(relevance=_relevance(words)).order_by(
@@ -346,10 +346,17 @@ RECORD_FIELDS = [
 ]
 
 
-def open_programs(filters, *, sort="", now=None):
+def published_zones():
+    """The time zones of the published programs, in one query."""
+    return sorted(
+        Program.objects.published().order_by().values_list("timezone", flat=True).distinct()
+    )
+
+
+def open_programs(filters, *, sort="", now=None, zones=None):
     """The API list's rows for `filters`, in the list's order, loaded for their records."""
     return (
-        listed_programs(filters, sort=sort, now=now).real()
+        listed_programs(filters, sort=sort, now=now, zones=zones).real()
         .prefetch_related(None).only(*RECORD_FIELDS)
     )
 

@@ -176,7 +176,7 @@ def test_the_lists_queries_do_not_grow_with_the_page_size(client, db):
             assert client.get(LIST, {"status": "all", "limit": limit}).status_code == 200
         return len(queries)
 
-    assert count(50) == count(5) <= 8
+    assert count(50) == count(5) <= 6
 
 
 def test_the_detail_reads_a_bounded_number_of_queries(

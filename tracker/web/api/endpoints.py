@@ -25,9 +25,9 @@ from ninja.errors import Throttled
 from ninja.throttling import SimpleRateThrottle
 
 from tracker.interchange import open_data
-from tracker.models import CatalogVersion, Program
+from tracker.models import CatalogVersion
 from tracker.models.timezones import local_date
-from tracker.selectors.programs import open_program, open_programs
+from tracker.selectors.programs import open_program, open_programs, published_zones
 from tracker.web.api.schemas import Errors, ProgramDetail, ProgramPage
 from tracker.web.forms import ApiPageForm, ProgramFilterForm
 
@@ -104,12 +104,9 @@ def _errors(*forms_):
     )
 
 
-def _validators(request, now):
+def _validators(request, now, zones):
     """(ETag, Last-Modified) of any answer now (see the module's docstring)."""
     stamp, changed_at = CatalogVersion.state()
-    zones = sorted(
-        Program.objects.published().order_by().values_list("timezone", flat=True).distinct()
-    )
     dates = [local_date(zone, now) for zone in zones]
     key = repr((str(stamp), dates, get_language(), request.get_full_path()))
     etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
@@ -125,10 +122,12 @@ def _validators(request, now):
 def _conditional(request, answer):
     """`answer()` as JSON with its validators, or a 304 when the client's copy is current."""
     now = timezone.now()
-    etag, last_modified = _validators(request, now)
+    # Read once: the validators and the list's status filter both need them.
+    zones = published_zones()
+    etag, last_modified = _validators(request, now, zones)
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        response = answer(now)
+        response = answer(now, zones)
     if response.status_code in (200, 304):
         response["ETag"] = etag
         if last_modified is not None:
@@ -147,8 +146,10 @@ def program_list(request):
     if not (filters.is_valid() & page.is_valid()):
         return _errors(filters, page)
 
-    def answer(now):
-        listed = open_programs(filters.cleaned_data, sort=filters.cleaned_data["sort"], now=now)
+    def answer(now, zones):
+        listed = open_programs(
+            filters.cleaned_data, sort=filters.cleaned_data["sort"], now=now, zones=zones
+        )
         limit = page.cleaned_data["limit"] or DEFAULT_LIMIT
         offset = page.cleaned_data["offset"] or 0
         return JsonResponse({
@@ -168,7 +169,7 @@ def program_detail(request, slug: str):
     """A program with its rules in plain words (in the site's language) and the clauses they
     quote, its milestones, checklist and source. 404 for anything not published."""
 
-    def answer(now):
+    def answer(now, zones):
         program = open_program(slug)
         return JsonResponse(
             open_data.detail_record(program, now), json_dumps_params={"ensure_ascii": False}
