@@ -28,6 +28,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Requests per client address to the open data API (/api/v1/), "count/period" (s, m, h, d).
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="120/m")
 # Who runs the site, in every page's footer and every reminder mail (tracker/site.py): the
 # operating organization (主办单位), how to reach it (an email address or phone number), and
 # the ICP filing number (ICP备案号) a site served in mainland China must show.
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "csp",
+    # The API docs' Swagger UI from our own static files (the CSP allows no CDN).
+    "ninja",
     "tracker",
 ]
 

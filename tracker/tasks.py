@@ -1,6 +1,7 @@
 """django-q2 entry points, referenced by dotted path from notifications/schedules.py (a stable
 public surface: queued tasks and schedule rows name these paths). One line each."""
 
+from tracker.interchange import open_data
 from tracker.notifications import alerts, digests, sending
 
 
@@ -18,3 +19,7 @@ def match_organization(organization_id):
 
 def send_digests():
     return digests.sweep()
+
+
+def write_open_data():
+    return open_data.write_extract()

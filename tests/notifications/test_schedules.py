@@ -37,7 +37,8 @@ def test_it_removes_a_schedule_of_ours_no_longer_listed(db):
     Schedule.objects.create(name="theirs", func="other.tasks.keep")
     schedules.sync(NOW)
     assert sorted(Schedule.objects.values_list("name", flat=True)) == [
-        "theirs", "tracker.send_alerts", "tracker.send_digests", "tracker.send_due_reminders"
+        "theirs", "tracker.send_alerts", "tracker.send_digests", "tracker.send_due_reminders",
+        "tracker.write_open_data",
     ]
 
 

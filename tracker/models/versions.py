@@ -4,6 +4,8 @@ import uuid
 
 from django.db import models
 from django.db.models import F
+from django.db.models.functions import Now
+from django.utils import timezone
 
 
 class CatalogVersion(models.Model):
@@ -25,6 +27,8 @@ class CatalogVersion(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON)
     number = models.BigIntegerField(default=0)
     stamp = models.UUIDField(default=uuid.uuid4)
+    # When the stamp last moved: the open data's Last-Modified (the API, see tracker.web.api).
+    changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -39,7 +43,7 @@ class CatalogVersion(models.Model):
         """A conditional UPDATE, so concurrent edits never lose a step (on PostgreSQL the row
         lock orders them until commit)."""
         changed = cls.objects.filter(pk=cls.SINGLETON).update(
-            number=F("number") + 1, stamp=uuid.uuid4()
+            number=F("number") + 1, stamp=uuid.uuid4(), changed_at=Now()
         )
         if not changed:
             cls.objects.get_or_create(pk=cls.SINGLETON, defaults={"number": 1})
@@ -48,3 +52,10 @@ class CatalogVersion(models.Model):
     def current(cls):
         """The committed catalog's stamp (None before any version row exists)."""
         return cls.objects.filter(pk=cls.SINGLETON).values_list("stamp", flat=True).first()
+
+    @classmethod
+    def state(cls):
+        """(stamp, changed_at) of the committed catalog in one query; (None, None) before any
+        version row exists."""
+        row = cls.objects.filter(pk=cls.SINGLETON).values_list("stamp", "changed_at").first()
+        return row or (None, None)

@@ -27,6 +27,13 @@ SCHEDULES = [
         "schedule_type": Schedule.HOURLY,
         "repeats": -1,
     },
+    {
+        # The open data's bulk extract (/data/programs.jsonl and .csv), rewritten whole.
+        "name": "tracker.write_open_data",
+        "func": "tracker.tasks.write_open_data",
+        "schedule_type": Schedule.DAILY,
+        "repeats": -1,
+    },
 ]
 
 

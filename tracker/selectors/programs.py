@@ -163,11 +163,11 @@ def landing_programs(*, now=None):
     }
 
 
-def listed_programs(filters, *, sort="", now=None):
+def listed_programs(filters, *, sort="", now=None, zones=None):
     """The program list's rows for `filters`, sorted by `sort`: "deadline", "newest", or by
     default relevance to the keywords (by deadline when there are none), with what a row
-    shows loaded."""
-    listed = filtered_programs(filters, now=now)
+    shows loaded. `zones` as for `filtered_programs`."""
+    listed = filtered_programs(filters, now=now, zones=zones)
     words = query_words(filters.get("q") or "")
     if sort not in ("deadline", "newest") and words:
         listed = listed.annotate(relevance=_relevance(words)).order_by(
@@ -342,3 +342,67 @@ def last_edition_of(title_zh, year):
         .order_by("-year", "-pk")
     )
     return next((p for p in candidates if YEAR_IN_TITLE.sub("", p.title_zh) == key), None)
+
+
+# The open data (the API, the bulk extract) is the real catalog only: an example program has
+# no notice behind it, and a reuser's copy would carry no 示例数据 badge.
+# What a record (`tracker.interchange.open_data.record`) reads of a program: a page of 50 loads
+# no long texts, and its sectors and regions come as codes (`record_codes`), not as 750 model
+# instances.
+RECORD_FIELDS = [
+    "slug", "year", "title_zh", "title_en", "short_name_zh", "short_name_en", "benefit_kind",
+    "opens_on", "deadline", "timezone", "published_at", "updated_at",
+    "authority__name_zh", "authority__name_en", "authority__level",
+]
+
+
+def published_zones():
+    """The time zones of the published programs, in one query."""
+    return sorted(
+        Program.objects.published().order_by().values_list("timezone", flat=True).distinct()
+    )
+
+
+def open_programs(filters, *, sort="", now=None, zones=None):
+    """The API list's rows for `filters`, in the list's order, loaded for their records."""
+    return (
+        listed_programs(filters, sort=sort, now=now, zones=zones).real()
+        .prefetch_related(None).only(*RECORD_FIELDS)
+    )
+
+
+def record_codes(programs):
+    """({program id: region codes}, {program id: sector codes in their order}) of `programs`,
+    in two queries whatever their number."""
+    ids = [program.pk for program in programs]
+    regions, sectors = {}, {}
+    for program_id, code in (
+        ProgramRegion.objects.filter(program_id__in=ids)
+        .order_by("region__code").values_list("program_id", "region__code")
+    ):
+        regions.setdefault(program_id, []).append(code)
+    for program_id, code in (
+        ProgramSector.objects.filter(program_id__in=ids)
+        .order_by("position", "id").values_list("program_id", "sector__code")
+    ):
+        sectors.setdefault(program_id, []).append(code)
+    return regions, sectors
+
+
+def open_program(slug):
+    """One published real program with what its API record shows; 404 otherwise."""
+    return get_object_or_404(
+        Program.objects.published().real().select_related("authority").prefetch_related(
+            *prefetch_for_rules(ticks=False), "milestones", "checklist_items",
+        ),
+        slug=slug,
+    )
+
+
+def extract_programs():
+    """Every published real program, whatever its status, for the daily extract, in slug
+    order."""
+    return (
+        Program.objects.published().real().select_related("authority")
+        .only(*RECORD_FIELDS).order_by("slug")
+    )

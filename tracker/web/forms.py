@@ -148,6 +148,33 @@ def _count_label(label, count):
     return format_lazy(_("{label} ({count})"), label=label, count=count)
 
 
+MAX_API_LIMIT = 100
+# Deep pages cost the database a scan of the rows skipped; beyond this, narrow the filters or
+# take the bulk extract.
+MAX_API_OFFSET = 10_000
+
+
+class ApiPageForm(forms.Form):
+    """The open data API's page of a list: `limit` rows from `offset`."""
+
+    limit = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_API_LIMIT,
+        error_messages={
+            "min_value": _("limit must be at least %(limit_value)s."),
+            "max_value": _("limit can be at most %(limit_value)s."),
+            "invalid": _("limit must be a whole number."),
+        },
+    )
+    offset = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_API_OFFSET,
+        error_messages={
+            "min_value": _("offset cannot be negative."),
+            "max_value": _("offset can be at most %(limit_value)s."),
+            "invalid": _("offset must be a whole number."),
+        },
+    )
+
+
 class SelfCheckForm(forms.Form):
     """The anonymous "policy calculator": every field may stay empty (then it is *unknown*).
 

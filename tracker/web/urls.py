@@ -5,6 +5,7 @@ from tracker.web.views import (
     facts,
     feeds,
     notifications,
+    open_data,
     organizations,
     program_feed,
     programs,
@@ -23,6 +24,7 @@ urlpatterns = [
     re_path(
         r"^programs/export\.(?P<fmt>csv|xlsx)$", programs.programs_export, name="programs_export"
     ),
+    re_path(r"^data/programs\.(?P<fmt>jsonl|csv)$", open_data.extract, name="open_data"),
     path("programs/<slug:slug>/", programs.program_detail, name="program"),
     path("programs/<slug:slug>/track/", programs.track, name="track"),
     path("programs/<slug:slug>/watch/", programs.watch, name="watch"),
