@@ -35,7 +35,7 @@ import logging
 from functools import partial
 
 from django.db import transaction
-from django.db.models import BigIntegerField, Case, Exists, F, JSONField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, JSONField, OuterRef, Q, Value, When
 from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils import timezone
@@ -60,7 +60,7 @@ from tracker.models import (
 from tracker.models.timezones import local_dates_anywhere
 from tracker.notifications import sending
 from tracker.notifications.alert_texts import AlertMails, AlertRobotChannel
-from tracker.notifications.bulk import columns, insert_select
+from tracker.notifications.bulk import NULL_ID, columns, insert_select
 from tracker.notifications.channels.email import EmailChannel
 from tracker.selectors.programs import filtered_programs
 from tracker.web.forms import ProgramFilterForm
@@ -194,7 +194,7 @@ def plan_new_matches(program, now, organization_id=None):
             default=Value(Summary.ELIGIBLE.value),
         )
         rows = candidates.values(**columns(
-            organization_id=F("pk"), application_id=_NULL_ID, verdict=verdict,
+            organization_id=F("pk"), application_id=NULL_ID, verdict=verdict,
             changes=Cast(Value("[]"), JSONField()), **message,
         ))
         count = insert_select(AlertMessage, rows)
@@ -225,9 +225,6 @@ def _judge_in_python(candidates, program, today, message, now):
     return count
 
 
-_NULL_ID = Cast(Value(None), BigIntegerField())
-
-
 @transaction.atomic
 def plan_openings(now=None):
     """One `OPENED` alert per watched program that takes applications now (each on its own
@@ -239,7 +236,7 @@ def plan_openings(now=None):
         kind=AlertKind.OPENED,
     )
     rows = ProgramWatch.objects.filter(program__in=opened).exclude(Exists(told)).values(**columns(
-        organization_id=F("organization"), program_id=F("program"), application_id=_NULL_ID,
+        organization_id=F("organization"), program_id=F("program"), application_id=NULL_ID,
         kind=Value(AlertKind.OPENED.value), version=F("program__alert_version"),
         verdict=Value(""), changes=Cast(Value("[]"), JSONField()), created_at=Value(now),
     ))
@@ -276,7 +273,7 @@ def plan_saved_searches(program_ids, now):
         listed = filtered_programs(filters[search.querystring], now=now, zones=zones)
         rows = listed.filter(pk__in=program_ids).values(**columns(
             organization_id=Value(search.organization_id), program_id=F("pk"),
-            application_id=_NULL_ID, saved_search_id=Value(search.pk),
+            application_id=NULL_ID, saved_search_id=Value(search.pk),
             kind=Value(AlertKind.SAVED_SEARCH.value), version=F("alert_version"),
             verdict=Value(""), changes=Cast(Value("[]"), JSONField()), created_at=Value(now),
         ))
@@ -342,7 +339,7 @@ def plan_deliveries(kind, now, **messages):
     robots = Webhook.objects.filter(
         enabled=True, **on_messages, organization__alerts__kind=kind
     ).values(**columns(
-        **{**common, "user_id": _NULL_ID}, webhook_id=F("pk"),
+        **{**common, "user_id": NULL_ID}, webhook_id=F("pk"),
         channel=Value(AlertChannel.WEBHOOK.value), status=Value(OutboxRow.Status.PENDING.value),
     ))
     return count + insert_select(AlertDelivery, robots)

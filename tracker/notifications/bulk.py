@@ -9,10 +9,14 @@ rows the unique key already has.
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import BigIntegerField, Value
+from django.db.models.functions import Cast
 
 # values() names may not shadow the queried model's fields: each column is selected under this
 # prefix, which `insert_select` strips.
 ALIAS = "insert_"
+# A NULL foreign key in a SELECT list (a row kind without that reader).
+NULL_ID = Cast(Value(None), BigIntegerField())
 
 
 def columns(**values):

@@ -9,9 +9,8 @@ import datetime
 import hashlib
 import logging
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
-    BigIntegerField,
     Case,
     CharField,
     Exists,
@@ -34,6 +33,8 @@ from tracker.models import (
     Reminder,
 )
 from tracker.models.timezones import local_dates_anywhere
+from tracker.notifications.bulk import NULL_ID, insert_select
+from tracker.notifications.bulk import columns as bulk_columns
 
 logger = logging.getLogger(__name__)
 
@@ -235,18 +236,18 @@ def _lead_rows(due, now):
             **common,
             application_id=F("program__applications__pk"),
             contact_id=F(contact),
-            subscription_id=_NULL_ID,
-            webhook_id=_NULL_ID,
+            subscription_id=NULL_ID,
+            webhook_id=NULL_ID,
             recipient_key=_key("c", contact),
         ),
         _outbox_row(
             subscribers,
             now,
             **common,
-            application_id=_NULL_ID,
-            contact_id=_NULL_ID,
+            application_id=NULL_ID,
+            contact_id=NULL_ID,
             subscription_id=F("program__subscriptions__pk"),
-            webhook_id=_NULL_ID,
+            webhook_id=NULL_ID,
             recipient_key=_key("s", "program__subscriptions__pk"),
         ),
         _outbox_row(
@@ -254,8 +255,8 @@ def _lead_rows(due, now):
             now,
             **common,
             application_id=F("program__applications__pk"),
-            contact_id=_NULL_ID,
-            subscription_id=_NULL_ID,
+            contact_id=NULL_ID,
+            subscription_id=NULL_ID,
             webhook_id=F(robot),
             recipient_key=_key("w", robot),
         ),
@@ -287,9 +288,6 @@ def _change_notice_rows(past, now):
     return [rows.distinct()]
 
 
-_NULL_ID = Cast(Value(None), BigIntegerField())
-# Annotation names may not shadow the queried model's fields; _insert() strips the prefix.
-_ALIAS = "outbox_"
 
 
 def _key(prefix, path):
@@ -305,29 +303,11 @@ def _outbox_row(queryset, now, **columns):
         last_error=Value(""),
         created_at=Value(now),
     )
-    return queryset.values(**{_ALIAS + name: value for name, value in columns.items()})
+    return queryset.values(**bulk_columns(**columns))
 
 
 def _insert(querysets):
-    """INSERT … SELECT each queryset into the outbox, skipping rows the unique key already has.
-
-    Why not bulk_create(ignore_conflicts=True): it round-trips every row through Python, and on
-    SQLite (999 parameters per statement) needs one INSERT per ~70 rows, so its query count
-    grows with the readers. ON CONFLICT DO NOTHING (SQLite >= 3.24 and PostgreSQL) skips only
-    unique-key conflicts, where SQLite's INSERT OR IGNORE would also swallow a broken CHECK.
-    SQLite needs a WHERE in the SELECT to parse the ON CONFLICT; every query here has one.
-    """
-    inserted = 0
-    for queryset in querysets:
-        compiler = queryset.query.get_compiler(connection=connection)
-        select_sql, params = compiler.as_sql()
-        columns = [alias.removeprefix(_ALIAS) for _, _, alias in compiler.select]
-        sql = "INSERT INTO {table} ({columns}) {select} ON CONFLICT DO NOTHING".format(
-            table=connection.ops.quote_name(Reminder._meta.db_table),
-            columns=", ".join(map(connection.ops.quote_name, columns)),
-            select=select_sql,
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            inserted += max(cursor.rowcount, 0)
-    return inserted
+    """INSERT … SELECT each queryset into the outbox, skipping rows the unique key already has
+    (`bulk.insert_select`: bulk_create would round-trip every row through Python, and SQLite's
+    INSERT OR IGNORE would also swallow a broken CHECK)."""
+    return sum(insert_select(Reminder, queryset) for queryset in querysets)
