@@ -4,7 +4,7 @@ registration date and the qualifications it holds."""
 from django.db import transaction
 
 from tracker.models import HeldQualification, OrganizationFact
-from tracker.services.organizations import _as, _require_owner
+from tracker.services.organizations import recorded_as, require_owner
 
 
 @transaction.atomic
@@ -16,10 +16,10 @@ def set_facts(
     `figures`: [(Fact value, year, value)]; `qualifications`: [(Qualification, valid until)].
     Only owners may: the figures decide which programs the whole team is told it may apply for.
     """
-    _require_owner(organization, by)
+    require_owner(organization, by)
     organization.registered_on = registered_on
     organization.qualifications_complete = qualifications_complete
-    _as(organization, by).save(update_fields=["registered_on", "qualifications_complete"])
+    recorded_as(organization, by).save(update_fields=["registered_on", "qualifications_complete"])
     rows = [
         OrganizationFact(organization=organization, fact=fact, year=year, value=value)
         for fact, year, value in figures

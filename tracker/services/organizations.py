@@ -103,7 +103,8 @@ def is_owner(user, organization):
     ).exists()
 
 
-def _require_owner(organization, user):
+def require_owner(organization, user):
+    """Refuse, naming the organization, unless `user` owns it (every owner-only write)."""
     if not is_owner(user, organization):
         raise ValidationError(
             OWNER_ONLY, code="owner_only", params={"organization": organization}
@@ -142,7 +143,7 @@ def _locked(membership):
     return locked
 
 
-def _as(instance, by):
+def recorded_as(instance, by):
     """Record `by` as the history row's user (the request's user is recorded without it)."""
     if by is not None:
         instance._history_user = by
@@ -152,7 +153,7 @@ def _as(instance, by):
 @transaction.atomic
 def change_role(membership, role, by):
     """Make a member owner or an owner member; only owners may, and the last owner stays one."""
-    _require_owner(membership.organization, by)
+    require_owner(membership.organization, by)
     if role not in Membership.Role.values:
         raise ValidationError(
             {"role": ValidationError(_("Choose owner or member."), code="invalid_role")}
@@ -163,7 +164,7 @@ def change_role(membership, role, by):
     if role != Membership.Role.OWNER:
         _refuse_last_owner(membership)
     membership.role = role
-    _as(membership, by).save(update_fields=["role"])
+    recorded_as(membership, by).save(update_fields=["role"])
     default_on_for_owner(membership)
     return membership
 
@@ -172,10 +173,10 @@ def change_role(membership, role, by):
 def remove_member(membership, by):
     """An owner removes someone from the team (themselves too, unless they are the last
     owner)."""
-    _require_owner(membership.organization, by)
+    require_owner(membership.organization, by)
     membership = _locked(membership)
     _refuse_last_owner(membership)
-    _as(membership, by).delete()
+    recorded_as(membership, by).delete()
 
 
 @transaction.atomic
@@ -195,7 +196,7 @@ def leave(organization, user):
             code="last_owner",
             params={"organization": organization},
         )
-    _as(membership, user).delete()
+    recorded_as(membership, user).delete()
 
 
 # --- Invitations --------------------------------------------------------------------------------
@@ -214,7 +215,7 @@ def invite(organization, email, role, by):
     """An invitation by email; the mail goes out once the invitation is committed, in the
     inviter's current language. A new invitation to an address that has an open one replaces
     it (the old link stops working): re-inviting is how an owner re-sends a lost mail."""
-    _require_owner(organization, by)
+    require_owner(organization, by)
     return _invite(organization, email, role, by)
 
 
@@ -274,8 +275,8 @@ def _invite(organization, email, role, by):
         expires_at__gt=now,
     ):
         previous.revoked_at = now
-        _as(previous, by).save(update_fields=["revoked_at"])
-    invitation = _as(
+        recorded_as(previous, by).save(update_fields=["revoked_at"])
+    invitation = recorded_as(
         Invitation(
             organization=organization,
             email=email,
@@ -348,24 +349,24 @@ def accept_invitation(token, user):
             code="already_member",
             params={"organization": invitation.organization},
         )
-    membership = _as(
+    membership = recorded_as(
         Membership(user=user, organization=invitation.organization, role=invitation.role), user
     )
     membership.save()
     default_on_for_owner(membership)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
-    _as(invitation, user).save(update_fields=["accepted_at", "accepted_by"])
+    recorded_as(invitation, user).save(update_fields=["accepted_at", "accepted_by"])
     return membership
 
 
 @transaction.atomic
 def revoke_invitation(invitation, by):
-    _require_owner(invitation.organization, by)
+    require_owner(invitation.organization, by)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     check_open(invitation)
     invitation.revoked_at = timezone.now()
-    _as(invitation, by).save(update_fields=["revoked_at"])
+    recorded_as(invitation, by).save(update_fields=["revoked_at"])
     return invitation
 
 
@@ -387,7 +388,7 @@ def request_claim(organization, user, message=""):
     try:
         # A savepoint: a double-clicked request meets the one-pending constraint, not a 500.
         with transaction.atomic():
-            _as(claim, user).save()
+            recorded_as(claim, user).save()
     except IntegrityError:
         raise _claim_pending_error() from None
     return claim
@@ -409,7 +410,7 @@ def decide_claim(claim, approve, by):
         pk=claim.pk
     )
     if not by.is_staff:
-        _require_owner(claim.organization, by)
+        require_owner(claim.organization, by)
     if claim.status != Claim.Status.PENDING:
         raise ValidationError(
             _("This request has already been decided."), code="claim_decided"
@@ -417,13 +418,13 @@ def decide_claim(claim, approve, by):
     claim.status = Claim.Status.APPROVED if approve else Claim.Status.DECLINED
     claim.decided_at = timezone.now()
     claim.decided_by = by
-    _as(claim, by).save(update_fields=["status", "decided_at", "decided_by"])
+    recorded_as(claim, by).save(update_fields=["status", "decided_at", "decided_by"])
     if approve and not Membership.objects.filter(
         organization=claim.organization, user=claim.user
     ).exists():
         role = Membership.Role.MEMBER if _owner_ids(claim.organization) else Membership.Role.OWNER
         membership = Membership(organization=claim.organization, user=claim.user, role=role)
-        _as(membership, by).save()
+        recorded_as(membership, by).save()
         # Not the deciding administrator's language: the claimant's is unknown, and the
         # site's default is what a new firm reads until it says otherwise.
         default_on_for_owner(membership, language=settings.LANGUAGE_CODE)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Webhook
 from tracker.notifications.channels.webhook import Message, post
-from tracker.services.organizations import OWNER_ONLY, is_owner
+from tracker.services.organizations import require_owner
 
 TEST_TITLE = _("Test message from the policy tracker")
 TEST_TEXT = _(
@@ -18,16 +18,11 @@ TEST_TEXT = _(
 )
 
 
-def _require_owner(organization, user):
-    if not is_owner(user, organization):
-        raise ValidationError(OWNER_ONLY, code="owner_only", params={"organization": organization})
-
-
 @transaction.atomic
 def add_webhook(*, organization, user, kind, url, name="", secret="", language="zh-hans"):
     """A new robot for `organization`, enabled. The address is validated by the model (the
     robots' own hosts only); a robot added twice is refused on the address."""
-    _require_owner(organization, user)
+    require_owner(organization, user)
     webhook = Webhook(
         organization=organization, kind=kind, url=url.strip(), name=name.strip(),
         secret=secret.strip(), language=language,
@@ -54,19 +49,19 @@ def _taken():
 def set_enabled(*, webhook, user, enabled):
     """Switch a robot on or off. Its pending reminders are cancelled by the next planning run
     while it is off (planning.READER_STILL_WANTS)."""
-    _require_owner(webhook.organization, user)
+    require_owner(webhook.organization, user)
     Webhook.objects.filter(pk=webhook.pk).update(enabled=enabled)
 
 
 def remove_webhook(*, webhook, user):
-    _require_owner(webhook.organization, user)
+    require_owner(webhook.organization, user)
     webhook.delete()
 
 
 def send_test(*, webhook, user):
     """Post a test message to the robot now, in the request: the owner sees at once whether the
     address (and DingTalk's secret) work. Raises PermanentFailure or a network error."""
-    _require_owner(webhook.organization, user)
+    require_owner(webhook.organization, user)
     with translation.override(webhook.language):
         message = Message(
             str(TEST_TITLE),
