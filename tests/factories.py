@@ -22,7 +22,7 @@ from tracker.models import (
     Region,
     Sector,
 )
-from tracker.services import search
+from tracker.services import catalog, search
 
 
 def make_sectors(n):
@@ -93,9 +93,11 @@ def make_programs(n, sectors=15, opens_on=datetime.date(2025, 3, 1), days=60, *,
         Milestone(program=p, kind=Milestone.Kind.DEADLINE, title_zh="申报截止", due_on=p.deadline)
         for p in programs
     )
-    # bulk_create sends no signal: the keyword index is built here, as after a raw load.
+    # bulk_create sends no signal: the keyword index is built and the catalog version moved
+    # here, as a bulk load must (`services.catalog`).
     for start in range(0, len(programs), 500):
         search.reindex(program_ids=[p.pk for p in programs[start : start + 500]])
+    catalog.changed()
     return programs
 
 
@@ -145,4 +147,5 @@ def make_programs_asking_revenue(authority, n, title="营业收入项目{}"):
                       clause="申报单位2024年主营业务收入不低于2000万元。")
         for p in programs
     )
+    catalog.changed()
     return programs

@@ -38,7 +38,7 @@ def _moment(value):
 
 
 def records(programs, now=None):
-    """The records of `programs` (loaded as `open_programs` or `extract_programs` load them),
+    """The records of `programs` (loaded with `selectors.programs.RECORD_ROWS`),
     in their order: two more queries whatever their number."""
     programs = list(programs)
     regions, sectors = record_codes(programs)

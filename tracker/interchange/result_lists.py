@@ -12,8 +12,9 @@ from tracker.interchange import formats
 FORMATS = {"csv": formats.CSV, "xlsx": formats.XLSX}
 
 
-def program_rows(programs, link):
-    """A Dataset of `programs`; `link(program)` is the address of its page."""
+def program_rows(programs, link, sectors):
+    """A Dataset of `programs`; `link(program)` is the address of its page, `sectors` the
+    names of each one's priority sectors by program id (`selectors.programs.sector_names`)."""
     headers = [
         _("Title"), _("Issuing authority"), _("Authority level"), _("Opens on"), _("Deadline"),
         _("Status"), _("Kind of benefit"), _("Priority sectors"), _("Address"),
@@ -28,7 +29,7 @@ def program_rows(programs, link):
             program.deadline.isoformat() if program.deadline else "",
             program.Status(program.status_on()).label,
             program.get_benefit_kind_display(),
-            _(", ").join(str(ps.sector) for ps in program.program_sectors.all()),
+            _(", ").join(sectors.get(program.pk, [])),
             link(program),
         ])
     return dataset

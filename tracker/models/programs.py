@@ -403,16 +403,7 @@ class Program(models.Model):
         return (self.deadline - (today or self.local_today())).days
 
     def status_on(self, today=None):
-        today = today or self.local_today()
-        if self.opens_on is None or self.deadline is None:
-            return self.Status.DRAFT
-        if today < self.opens_on:
-            return self.Status.UPCOMING
-        if today > self.deadline:
-            return self.Status.CLOSED
-        if self.days_left(today) <= CLOSING_SOON_DAYS:
-            return self.Status.CLOSING
-        return self.Status.OPEN
+        return dated_status(self.opens_on, self.deadline, today or self.local_today())
 
     def takes_applications(self, now=None):
         return self.status_on(self.local_today(now)) in TAKING_APPLICATIONS
@@ -466,6 +457,22 @@ class Program(models.Model):
 
 
 TAKING_APPLICATIONS = [Program.Status.OPEN, Program.Status.CLOSING]
+
+
+def dated_status(opens_on, deadline, today):
+    """The status of a program with these dates on `today` (its zone's date): the one
+    definition, for a program (`Program.status_on`) and for lists that judge thousands of
+    them from their dates alone (`selectors.listing`)."""
+    Status = Program.Status
+    if opens_on is None or deadline is None:
+        return Status.DRAFT
+    if today < opens_on:
+        return Status.UPCOMING
+    if today > deadline:
+        return Status.CLOSED
+    if (deadline - today).days <= CLOSING_SOON_DAYS:
+        return Status.CLOSING
+    return Status.OPEN
 
 
 class ProgramSector(models.Model):

@@ -33,7 +33,7 @@ from tracker.models import (
 from tracker.models.facts import FIRST_FACT_YEAR, LAST_FACT_YEAR
 from tracker.selectors.organizations import member_organizations, trackable_organizations
 from tracker.validators import normalize_credit_code
-from tracker.web.widgets import RegionField
+from tracker.web.widgets import PlainSelect, RegionField
 
 MAX_PARTNERS = 50
 
@@ -83,26 +83,28 @@ class ProgramFilterForm(forms.Form):
     )
     region = RegionField(label=_("Region"), required=False)
     level = forms.ChoiceField(
-        label=_("Authority level"), required=False,
+        label=_("Authority level"), required=False, widget=PlainSelect,
         choices=[("", _("Any level")), *Authority.Level.choices],
     )
     authority = forms.ModelChoiceField(
         label=_("Issuing authority"), queryset=Authority.objects.all(), required=False,
-        empty_label=_("Any authority"),
+        empty_label=_("Any authority"), widget=PlainSelect,
     )
     sector = forms.ModelChoiceField(
         label=_("Sector"), queryset=Sector.objects.all(), required=False,
-        empty_label=_("Any sector"),
+        empty_label=_("Any sector"), widget=PlainSelect,
     )
     kind = forms.ChoiceField(
-        label=_("Open to"), required=False,
+        label=_("Open to"), required=False, widget=PlainSelect,
         choices=[("", _("Any kind of organization")), *OrganizationKind.choices],
     )
     benefit = forms.ChoiceField(
-        label=_("Kind of benefit"), required=False,
+        label=_("Kind of benefit"), required=False, widget=PlainSelect,
         choices=[("", _("Any benefit")), *Program.BenefitKind.choices],
     )
-    status = forms.ChoiceField(label=_("Status"), choices=STATUSES, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=STATUSES, required=False, widget=PlainSelect
+    )
     deadline_from = forms.DateField(
         label=_("Deadline from"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Give the date as YYYY-MM-DD, for example 2025-04-20.")},
@@ -111,8 +113,10 @@ class ProgramFilterForm(forms.Form):
         label=_("Deadline until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Give the date as YYYY-MM-DD, for example 2025-04-20.")},
     )
-    posted = forms.ChoiceField(label=_("Posted"), choices=POSTED, required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+    posted = forms.ChoiceField(
+        label=_("Posted"), choices=POSTED, required=False, widget=PlainSelect
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False, widget=PlainSelect)
 
     def clean(self):
         data = super().clean()

@@ -176,6 +176,8 @@ def test_the_lists_queries_do_not_grow_with_the_page_size(client, db):
             assert client.get(LIST, {"status": "all", "limit": limit}).status_code == 200
         return len(queries)
 
+    # The first list after an edit also builds the catalog's index (three queries more).
+    assert count(50) == count(5) + 3
     assert count(50) == count(5) <= 6
 
 

@@ -28,7 +28,8 @@ from ninja.throttling import SimpleRateThrottle
 from tracker.interchange import open_data
 from tracker.models import CatalogVersion
 from tracker.models.timezones import local_date
-from tracker.selectors.programs import open_program, open_programs, published_zones
+from tracker.selectors.listing import listing
+from tracker.selectors.programs import RECORD_ROWS, open_program, published_zones
 from tracker.web.api.schemas import Errors, ProgramDetail, ProgramPage
 from tracker.web.forms import ApiPageForm, ProgramFilterForm
 
@@ -151,8 +152,9 @@ def program_list(request):
         return _errors(filters, page)
 
     def answer(now, zones):
-        listed = open_programs(
-            filters.cleaned_data, sort=filters.cleaned_data["sort"], now=now, zones=zones
+        listed = listing(
+            filters.cleaned_data, sort=filters.cleaned_data["sort"], now=now, real=True,
+            rows=RECORD_ROWS,
         )
         limit = page.cleaned_data["limit"] or DEFAULT_LIMIT
         offset = page.cleaned_data["offset"] or 0

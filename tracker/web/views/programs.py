@@ -15,14 +15,9 @@ from tracker.interchange import result_lists
 from tracker.models import Application, Program
 from tracker.notifications import calendars
 from tracker.selectors import calendars as calendar_selectors
+from tracker.selectors.listing import listing, query_words
 from tracker.selectors.organizations import trackable_organizations
-from tracker.selectors.programs import (
-    filter_counts,
-    landing_programs,
-    listed_programs,
-    program_for,
-    query_words,
-)
+from tracker.selectors.programs import LIST_ROWS, landing_programs, program_for, sector_names
 from tracker.services import applications as application_services
 from tracker.services.alerts import watch_program
 from tracker.services.search import record_list_visit
@@ -62,11 +57,12 @@ def programs(request):
     """The program list: keyword search, filters with their counts, one page of rows."""
     form = ProgramFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    listed = listed_programs(filters, sort=filters.get("sort", ""))
+    listed = listing(filters, sort=filters.get("sort", ""), rows=LIST_ROWS)
     page = Paginator(listed, PROGRAM_PAGE_SIZE).get_page(request.GET.get("page"))
-    form.show_counts(filter_counts(filters))
+    form.show_counts(listed.counts())
     words = query_words(filters.get("q", ""))
     since = record_list_visit(request.user) if request.user.is_authenticated else None
+    sectors = sector_names(page)
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {
@@ -76,7 +72,10 @@ def programs(request):
         # Members keep a list's filters as a saved search; a wrong filter is not worth keeping.
         "save_form": SavedSearchForm(user=request.user, initial={"querystring": query.urlencode()})
         if request.user.is_authenticated and (form.is_valid() or not form.is_bound) else None,
-        "rows": [_program_row(p, words=words, since=since) for p in page],
+        "rows": [
+            {**_program_row(p, words=words, since=since), "sectors": sectors.get(p.pk, [])}
+            for p in page
+        ],
         "status": filters.get("status", ""),
         "searching": bool(words),
     }
@@ -90,9 +89,11 @@ def programs_export(request, fmt):
         return HttpResponseBadRequest(form_errors_text(form), content_type=PLAIN_TEXT)
     filters = form.cleaned_data if form.is_bound else {}
     # Like the admin's exports, never the example catalog: a spreadsheet carries no badge.
-    listed = listed_programs(filters, sort=filters.get("sort", "")).real()[:EXPORT_ROWS]
+    listed = listing(filters, sort=filters.get("sort", ""), real=True, rows=LIST_ROWS)
+    listed = listed[:EXPORT_ROWS]
     rows = result_lists.program_rows(
-        listed, lambda p: request.build_absolute_uri(reverse("tracker:program", args=[p.slug]))
+        listed, lambda p: request.build_absolute_uri(reverse("tracker:program", args=[p.slug])),
+        sector_names(listed),
     )
     body, content_type = result_lists.export(rows, fmt)
     response = HttpResponse(body, content_type=content_type)
