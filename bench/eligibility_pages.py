@@ -97,6 +97,24 @@ def measure(client, url, runs):
     return statistics.median(times), len(queries)
 
 
+def measure_against(client, url, baseline, runs):
+    """(median of `url`, median of `baseline`, queries of `url`), the two requested in turn:
+    on a shared machine the speed drifts within a run, and a baseline timed minutes before
+    the page would carry that drift into the ratio."""
+    for _ in range(3):
+        assert client.get(url).status_code == 200, url
+        client.get(baseline)
+    times, baseline_times = [], []
+    for _ in range(runs):
+        for target, found in ((baseline, baseline_times), (url, times)):
+            start = time.perf_counter()
+            client.get(target)
+            found.append(time.perf_counter() - start)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(times), statistics.median(baseline_times), len(queries)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--programs", type=int, default=500)

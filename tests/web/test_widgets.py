@@ -1,11 +1,12 @@
 import re
 
 import pytest
+from django import forms
 from django.utils import translation
 
 from tracker.models import Region
 from tracker.web.forms import OrganizationForm, SelfCheckForm
-from tracker.web.widgets import RegionPicker
+from tracker.web.widgets import PlainSelect, RegionPicker
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +99,19 @@ def test_a_code_that_is_no_division_is_an_error_on_the_field(seeded, code):
     assert form.errors["region"] == [
         f"No division has the code “{code}”: choose one from the lists."
     ]
+
+
+@pytest.mark.parametrize("value", ["", "a", "g2", None])
+def test_the_plain_select_writes_the_markup_of_djangos_select(value):
+    """Django's select template's markup, whitespace aside: option groups, the chosen option,
+    attributes, and every label and value escaped."""
+    choices = [
+        ("", "Any <kind>"), ("a", "A & B"), ('Group "1"', [("g1", "G1"), ("g2", "G<2>")]),
+    ]
+    attrs = {"id": "id_f", "required": True, "data-x": 'say "hi"'}
+
+    plain = PlainSelect(choices=choices).render("f", value, attrs)
+    django = forms.Select(choices=choices).render("f", value, attrs)
+
+    assert re.sub(r">\s+<", "><", django).strip() == plain
+    assert "<script" not in plain and "Any &lt;kind&gt;" in plain
