@@ -133,7 +133,7 @@ class ProgramFilterForm(forms.Form):
         return data
 
     def show_counts(self, counts):
-        """Put how many programs each value would list beside it (see `filter_counts`)."""
+        """Put how many programs each value would list beside it (see `listing.Listing.counts`)."""
         for name in ("level", "kind", "benefit", "status"):
             field, numbers = self.fields[name], counts[name]
             field.choices = [
