@@ -94,8 +94,8 @@ class CatalogIndex:
     dates.
     """
 
-    def __init__(self, stamp):
-        self.stamp = stamp
+    def __init__(self, stamp, changed_at):
+        self.stamp, self.changed_at = stamp, changed_at
         rows = list(
             Program.objects.published()
             .order_by("deadline", "slug")
@@ -219,11 +219,11 @@ _index = None
 def catalog_index():
     """The index of the committed catalog: this process's, while its stamp is current."""
     global _index
-    stamp = CatalogVersion.current()
+    stamp, changed_at = CatalogVersion.state()
     if stamp is None or _index is None or _index.stamp != stamp:
         # Read before the programs: an edit committing in between leaves an index tagged with
         # the older stamp, built again next time.
-        _index = CatalogIndex(stamp)
+        _index = CatalogIndex(stamp, changed_at)
     return _index
 
 
@@ -280,12 +280,13 @@ class Listing:
         return mask
 
 
-def listing(filters, *, sort="", now=None, real=False, rows=None):
+def listing(filters, *, sort="", now=None, real=False, rows=None, index=None):
     """The published programs matching `filters` (keys of `selectors.programs.FILTER_KEYS`,
     each missing or empty meaning any), sorted by `sort`: "deadline", "newest", or by default
     relevance to the keywords (by deadline when there are none). `real`: without the example
-    catalog. `rows`: the Program queryset a page's rows are loaded with."""
-    index = catalog_index()
+    catalog. `rows`: the Program queryset a page's rows are loaded with. `index`: the catalog's
+    index, for a caller that read it already (else one query checks this process's)."""
+    index = index or catalog_index()
     now = now or timezone.now()
     value = {k: v for k, v in filters.items() if v not in (None, "")}
     statuses = index.statuses(now)

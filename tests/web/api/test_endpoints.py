@@ -178,7 +178,7 @@ def test_the_lists_queries_do_not_grow_with_the_page_size(client, db):
 
     # The first list after an edit also builds the catalog's index (three queries more).
     assert count(50) == count(5) + 3
-    assert count(50) == count(5) <= 6
+    assert count(50) == count(5) <= 4
 
 
 def test_the_detail_reads_a_bounded_number_of_queries(

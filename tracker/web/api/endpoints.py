@@ -4,8 +4,8 @@ Validators are derived without reading any program: the ETag from the catalog st
 (`CatalogVersion`, moved by every edit of a program, its lists, an authority, a sector or a
 region), each program zone's date (a status changes at local midnight), the language and the
 query; Last-Modified from when the stamp moved or a zone's day began, whichever is later. A
-client that asks again with If-None-Match or If-Modified-Since gets a 304 for two small
-queries.
+client that asks again with If-None-Match or If-Modified-Since gets a 304 for one small query
+(the list's index holds the stamp and the zones) or two (a program).
 """
 
 import datetime
@@ -28,7 +28,7 @@ from ninja.throttling import SimpleRateThrottle
 from tracker.interchange import open_data
 from tracker.models import CatalogVersion
 from tracker.models.timezones import local_date
-from tracker.selectors.listing import listing
+from tracker.selectors.listing import catalog_index, listing
 from tracker.selectors.programs import RECORD_ROWS, open_program, published_zones
 from tracker.web.api.schemas import Errors, ProgramDetail, ProgramPage
 from tracker.web.forms import ApiPageForm, ProgramFilterForm
@@ -109,9 +109,8 @@ def _errors(*forms_):
     )
 
 
-def _validators(request, now, zones):
+def _validators(request, now, stamp, changed_at, zones):
     """(ETag, Last-Modified) of any answer now (see the module's docstring)."""
-    stamp, changed_at = CatalogVersion.state()
     dates = [local_date(zone, now) for zone in zones]
     key = repr((str(stamp), dates, get_language(), request.get_full_path()))
     etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
@@ -124,20 +123,23 @@ def _validators(request, now, zones):
     return etag, int(max(moments).timestamp()) if moments else None
 
 
-def _conditional(request, answer):
-    """`answer()` as JSON with its validators, or a 304 when the client's copy is current."""
+def _conditional(request, answer, state):
+    """`answer(now)` as JSON with its validators, or a 304 when the client's copy is current.
+    `state()`: (catalog stamp, when it moved, the published programs' zones)."""
     now = timezone.now()
-    # Read once: the validators and the list's status filter both need them.
-    zones = published_zones()
-    etag, last_modified = _validators(request, now, zones)
+    etag, last_modified = _validators(request, now, *state())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        response = answer(now, zones)
+        response = answer(now)
     if response.status_code in (200, 304):
         response["ETag"] = etag
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified)
     return response
+
+
+def _catalog_state():
+    return (*CatalogVersion.state(), published_zones())
 
 
 @api.get(
@@ -151,10 +153,13 @@ def program_list(request):
     if not (filters.is_valid() & page.is_valid()):
         return _errors(filters, page)
 
-    def answer(now, zones):
+    # The list's index holds the stamp, when it moved and the zones: one query for all three.
+    index = catalog_index()
+
+    def answer(now):
         listed = listing(
             filters.cleaned_data, sort=filters.cleaned_data["sort"], now=now, real=True,
-            rows=RECORD_ROWS,
+            rows=RECORD_ROWS, index=index,
         )
         limit = page.cleaned_data["limit"] or DEFAULT_LIMIT
         offset = page.cleaned_data["offset"] or 0
@@ -165,7 +170,9 @@ def program_list(request):
             "results": open_data.records(listed[offset:offset + limit], now),
         }, json_dumps_params={"ensure_ascii": False})
 
-    return _conditional(request, answer)
+    return _conditional(
+        request, answer, lambda: (index.stamp, index.changed_at, sorted(index.zones))
+    )
 
 
 # A slug converter: anything else (a NUL byte, which PostgreSQL refuses) is a 404 before
@@ -175,10 +182,10 @@ def program_detail(request, slug: str):
     """A program with its rules in plain words (in the site's language) and the clauses they
     quote, its milestones, checklist and source. 404 for anything not published."""
 
-    def answer(now, zones):
+    def answer(now):
         program = open_program(slug)
         return JsonResponse(
             open_data.detail_record(program, now), json_dumps_params={"ensure_ascii": False}
         )
 
-    return _conditional(request, answer)
+    return _conditional(request, answer, _catalog_state)
