@@ -4,7 +4,6 @@ self-check's candidates."""
 import datetime
 import re
 from collections import OrderedDict
-from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -28,7 +27,7 @@ from tracker.models import (
 from tracker.models.programs import TAKING_APPLICATIONS
 from tracker.models.search import facet
 from tracker.models.timezones import local_dates_anywhere
-from tracker.models.translated import localized
+from tracker.models.translated import chosen, reads_english
 from tracker.selectors.listing import query_words, word_matches
 
 ProgramRegion = Program.regions.through
@@ -118,16 +117,14 @@ LIST_ROWS = Program.objects.select_related("authority")
 def sector_names(programs):
     """{program id: the names of its priority sectors, in the notice's order}, in the reader's
     language: one query of names, not 15 model instances a row (a page of 20 lists 300)."""
-    names = {}
+    names, in_english = {}, reads_english()
     rows = (
         ProgramSector.objects.filter(program__in=[p.pk for p in programs])
         .order_by("position", "id")
         .values_list("program_id", "sector__name_zh", "sector__name_en")
     )
     for program_id, name_zh, name_en in rows:
-        names.setdefault(program_id, []).append(
-            localized(SimpleNamespace(name_zh=name_zh, name_en=name_en), "name")
-        )
+        names.setdefault(program_id, []).append(chosen(name_zh, name_en, in_english))
     return names
 
 
