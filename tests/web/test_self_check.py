@@ -10,7 +10,7 @@ WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE)", re.I)
 
 def verdicts(response):
     """Every ranked verdict, across pages."""
-    return response.context["page"].paginator.object_list
+    return list(response.context["page"].paginator.object_list)
 
 
 def liugang_answers(seeded, **changes):

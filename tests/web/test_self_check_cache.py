@@ -23,8 +23,9 @@ def check(client, seeded, call_open, monkeypatch):
     """GET /check/ with 柳钢集团's answers; returns (the verdicts, the page, its queries).
 
     The test starts without a copy in this process, so its first check is a full load."""
-    monkeypatch.setattr(program_selectors, "_compiled", (None, ()))
+    monkeypatch.setattr(program_selectors, "_compiled", (None, (), None))
     monkeypatch.setattr(program_selectors, "_rankings", OrderedDict())
+    monkeypatch.setattr(program_selectors, "_moment", ((None, None), None))
 
     def get():
         with CaptureQueriesContext(connection) as captured:

@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from tracker.eligibility import (
-    evaluate,
+    CompiledRules,
+    Ranking,
     load_rule_lists,
     prefetch_for_rules,
     question_counts,
-    rank,
     rule_fields,
 )
 from tracker.models import (
@@ -241,24 +241,25 @@ def program_for(user, slug):
     )
 
 
-# This process's compiled copy of the open programs' rules: (key, programs), the key being the
-# catalog stamp and the window of dates the copy was loaded for (see `CatalogVersion`). One
-# tuple, replaced whole, so a thread never pairs one copy's key with another's programs.
-_compiled = (None, ())
-# The rankings last asked for, by (copy key, quarter hour, profile), and the questions the
-# copy's programs ask (by copy key and quarter hour): judging 2,000 programs costs far more than
-# a page, and most visitors give one of a few profiles. Bounded: each ranking holds a verdict
-# per open program.
+# This process's compiled copy of the open programs' rules: (key, programs, their compiled
+# rules), the key being the catalog stamp and the window of dates the copy was loaded for (see
+# `CatalogVersion`). One tuple, replaced whole, so a thread never pairs one copy's key with
+# another's programs.
+_compiled = (None, (), None)
+# The rankings last asked for, by (copy key, quarter hour, profile): most visitors give one of
+# a few profiles, and a kept ranking keeps the verdicts of the pages already shown. Bounded.
 _rankings = OrderedDict()
 RANKINGS_KEPT = 16
-_questions = {}
-# Every zone's date changes on a quarter hour (UTC offsets are multiples of 15 minutes).
+# The copy at one quarter hour: (copy key, quarter hour), then each zone's date, the programs
+# taking applications and the questions they ask. Every zone's date changes on a quarter hour
+# (UTC offsets are multiples of 15 minutes).
+_moment = ((None, None), None)
 QUARTER_HOUR = 900
 
 
 def _open_programs(now):
-    """(key, the published programs around taking applications), from this process's copy
-    while the catalog stamp and the window of dates stay the same.
+    """(key, the published programs around taking applications, their compiled rules), from
+    this process's copy while the catalog stamp and the window of dates stay the same.
 
     Loading 2,000 programs with their lists costs far more than one query, so the copy is
     reused while the catalog stamp (that one query) is unchanged. The stamp is read before
@@ -268,7 +269,7 @@ def _open_programs(now):
     global _compiled
     stamp = CatalogVersion.current()
     key = (stamp, local_dates_anywhere(now))
-    cached_key, programs = _compiled
+    cached_key, programs, rules = _compiled
     if stamp is None or cached_key != key:
         programs = tuple(
             load_rule_lists(
@@ -279,37 +280,53 @@ def _open_programs(now):
                 .prefetch_related(*prefetch_for_rules(ticks=False))
             )
         )
-        _compiled = (key, programs)
-    return (key if stamp is not None else None), programs
+        rules = CompiledRules(programs)
+        _compiled = (key, programs, rules)
+    return (key if stamp is not None else None), programs, rules
 
 
 class OpenCatalog:
     """What one self-check request judges: this process's copy of the open programs (one
-    query for the catalog stamp), with the questions they ask and the rankings by profile,
-    each kept while neither the catalog nor any zone's date has changed."""
+    query for the catalog stamp) with their compiled rules, the questions they ask and the
+    rankings by profile, each kept while neither the catalog nor any zone's date has
+    changed."""
 
     def __init__(self, now=None):
         self.now = now
-        self.key, self.programs = _open_programs(now)
+        self.key, self.programs, self.rules = _open_programs(now)
         self.moment = (now or timezone.now()).timestamp() // QUARTER_HOUR
 
     def taking(self):
         return [p for p in self.programs if p.takes_applications(self.now)]
 
+    def _today(self):
+        """{"todays": each zone's date, "among": the compiled numbers of the programs taking
+        applications, "counts": the questions they ask}, at this quarter hour."""
+        global _moment
+        key, today = _moment
+        if self.key is None or key != (self.key, self.moment):
+            taking = self.taking()
+            today = {
+                "todays": self.rules.todays(self.now),
+                "among": frozenset(self.rules.number[p.pk] for p in taking),
+                "counts": question_counts(taking),
+            }
+            _moment = ((self.key, self.moment), today)
+        return today
+
     def questions(self):
         """{question: how many programs taking applications read its answer}."""
-        if self.key is None or _questions.get("key") != (self.key, self.moment):
-            _questions.clear()
-            _questions.update(key=(self.key, self.moment), counts=question_counts(self.taking()))
-        return _questions["counts"]
+        return self._today()["counts"]
 
     def ranking(self, profile):
-        """The verdicts of `profile` for every program taking applications, best first."""
+        """The verdicts of `profile` for every program taking applications, best first (a
+        `Ranking`: each verdict's findings are built when read)."""
         ranking_key = (self.key, self.moment, profile.key())
         if self.key is not None and ranking_key in _rankings:
             _rankings.move_to_end(ranking_key)
             return _rankings[ranking_key]
-        ranking = rank(evaluate(profile, p) for p in self.taking())
+        today = self._today()
+        ranking = Ranking(profile, self.rules, today["todays"], today["among"])
         if self.key is not None:
             _rankings[ranking_key] = ranking
             while len(_rankings) > RANKINGS_KEPT:
