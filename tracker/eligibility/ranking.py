@@ -51,9 +51,14 @@ class CompiledRules:
         fails, unknowns = set(), set()
         by_score = {0: set(among)}
         for rule, groups in self.groups:
-            gained = defaultdict(set)
+            # The groups by their outcomes first: a rule gives a few distinct ones, however
+            # many groups (one per region, say).
+            decided = defaultdict(list)
             for compiled, zone, numbers in groups:
-                outcomes = rule.outcomes(profile, compiled, todays[zone])
+                decided[rule.outcomes(profile, compiled, todays[zone])].append(numbers)
+            gained = defaultdict(set)
+            for outcomes, sets in decided.items():
+                numbers = set().union(*sets)
                 if Outcome.FAIL in outcomes:
                     fails |= numbers
                 if Outcome.UNKNOWN in outcomes:
