@@ -17,10 +17,10 @@ def in_english():
 
 def rendered(finding, **context):
     template = engines["django"].from_string(
-        "{% load tracker %}{% finding_item finding confirm_for=application "
+        "{% load tracker %}{% finding_items findings confirm_for=application "
         "with_requirement=with_requirement %}"
     )
-    return template.render({"finding": finding, **context})
+    return template.render({"findings": [finding], **context})
 
 
 def condition(outcome, **changes):

@@ -9,8 +9,9 @@ times the site's whole empty page; in Python it is a fraction of that. Django's 
 the rows of its change lists in Python for the same reason (`admin_list.items_for_result`).
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -19,37 +20,43 @@ from tracker.eligibility import Outcome
 register = template.Library()
 
 
+def _text(value):
+    """`value` in words, escaped (the standard library's escape, as Django's is; called
+    directly, without the lazy-string check around Django's)."""
+    return escape(str(value))
+
+
 @register.simple_tag
-def finding_item(finding, confirm_for=None, with_requirement=False):
-    """One finding as a list item: its label and outcome badge, the requirement (on the
-    statement), the reason, what to do, the notice's clause and, on the card of an
+def finding_items(findings, confirm_for=None, with_requirement=False):
+    """The findings as list items: each one's label and outcome badge, the requirement (on
+    the statement), the reason, what to do, the notice's clause and, on the card of an
     application `confirm_for` that is not locked, the box confirming a condition (it belongs
     to the card's form `confirm-<application id>`)."""
-    parts = [
-        format_html(
-            '<li><strong>{}</strong> <span class="badge {}">{}</span>',
-            finding.label, finding.outcome, finding.outcome_label,
-        )
-    ]
-    if with_requirement:
-        parts.append(format_html("<div>{}</div>", finding.requirement))
-    parts.append(format_html("<div>{}</div>", finding.reason))
-    if finding.fix:
-        parts.append(format_html(
-            '<div class="fix">{}</div>', _("What to do: %(fix)s") % {"fix": finding.fix}
-        ))
-    if finding.confirm and confirm_for and not confirm_for.is_locked:
-        parts.append(format_html(
-            '<label class="confirm"><input type="checkbox" name="conditions" value="{}" '
-            'form="confirm-{}"{}> {}</label>',
-            finding.confirm, confirm_for.pk,
-            mark_safe(" checked") if finding.outcome == Outcome.PASS else "",
-            _("We meet this"),
-        ))
-    if finding.citation:
-        parts.append(format_html(
-            '<blockquote class="citation" lang="zh-hans">{}</blockquote>',
-            _("The notice says: “%(citation)s”") % {"citation": finding.citation},
-        ))
-    parts.append(mark_safe("</li>"))
-    return mark_safe("\n".join(parts))  # noqa: S308 (every piece escaped by format_html)
+    confirming = confirm_for and not confirm_for.is_locked
+    items = []
+    for finding in findings:
+        parts = [
+            f"<li><strong>{_text(finding.label)}</strong> "
+            f'<span class="badge {_text(finding.outcome)}">{_text(finding.outcome_label)}</span>'
+        ]
+        if with_requirement:
+            parts.append(f"<div>{_text(finding.requirement)}</div>")
+        parts.append(f"<div>{_text(finding.reason)}</div>")
+        if finding.fix:
+            fix = _("What to do: %(fix)s") % {"fix": finding.fix}
+            parts.append(f'<div class="fix">{_text(fix)}</div>')
+        if finding.confirm and confirming:
+            checked = " checked" if finding.outcome == Outcome.PASS else ""
+            parts.append(
+                f'<label class="confirm"><input type="checkbox" name="conditions" '
+                f'value="{_text(finding.confirm)}" form="confirm-{_text(confirm_for.pk)}"'
+                f"{checked}> {_text(_('We meet this'))}</label>"
+            )
+        if finding.citation:
+            citation = _("The notice says: “%(citation)s”") % {"citation": finding.citation}
+            parts.append(
+                f'<blockquote class="citation" lang="zh-hans">{_text(citation)}</blockquote>'
+            )
+        parts.append("</li>")
+        items.append("\n".join(parts))
+    return mark_safe("\n".join(items))  # noqa: S308 (every text escaped by _text)
