@@ -4,6 +4,7 @@ self-check's candidates."""
 import datetime
 import re
 from collections import OrderedDict
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -19,15 +20,19 @@ from tracker.eligibility import (
     rule_fields,
 )
 from tracker.models import (
+    CatalogCopy,
     CatalogVersion,
     Program,
     ProgramSector,
     ProgramTerm,
+    Qualification,
     QualificationRequirement,
+    Sector,
 )
 from tracker.models.programs import TAKING_APPLICATIONS
 from tracker.models.search import facet, is_cjk, terms_of_word, words_of
 from tracker.models.timezones import local_dates_anywhere
+from tracker.selectors.regions import divisions
 
 ProgramRegion = Program.regions.through
 
@@ -241,82 +246,93 @@ def program_for(user, slug):
     )
 
 
-# This process's compiled copy of the open programs' rules: (key, programs, their compiled
-# rules), the key being the catalog stamp and the window of dates the copy was loaded for (see
-# `CatalogVersion`). One tuple, replaced whole, so a thread never pairs one copy's key with
-# another's programs.
-_compiled = (None, (), None)
+class Choices(NamedTuple):
+    sectors: tuple
+    qualifications: tuple
+    divisions: object  # `selectors.regions.Divisions`
+
+
+def _load_open_programs(now):
+    """The published programs around taking applications at `now`, with what their rules
+    and cards read, and their compiled rules."""
+    programs = tuple(
+        load_rule_lists(
+            Program.objects.published()
+            .around_taking_applications(now)
+            .select_related("authority")
+            .only(*rule_fields(), *CARD_FIELDS)
+            .prefetch_related(*prefetch_for_rules(ticks=False))
+        )
+    )
+    return programs, CompiledRules(programs)
+
+
+def _choices():
+    return Choices(
+        sectors=tuple(Sector.objects.all()),
+        qualifications=tuple(Qualification.objects.all()),
+        divisions=None,
+    )
+
+
+# This process's copies, each tagged with the catalog stamp (see `CatalogVersion`). Loading
+# 2,000 programs with their lists costs far more than the one query for the stamp, so the copy
+# is reused while the stamp and the window of dates it was loaded for stay the same.
+_copy = CatalogCopy(_load_open_programs)
+# The copy at one quarter hour: each zone's date, the programs taking applications and the
+# questions they ask. Every zone's date changes on a quarter hour (UTC offsets are multiples
+# of 15 minutes).
+_moment = CatalogCopy(lambda catalog: catalog.compute_today())
+QUARTER_HOUR = 900
+# The self-check form's sectors and qualifications to choose from.
+_form_choices = CatalogCopy(_choices)
 # The rankings last asked for, by (copy key, quarter hour, profile): most visitors give one of
 # a few profiles, and a kept ranking keeps the verdicts of the pages already shown. Bounded.
 _rankings = OrderedDict()
 RANKINGS_KEPT = 16
-# The copy at one quarter hour: (copy key, quarter hour), then each zone's date, the programs
-# taking applications and the questions they ask. Every zone's date changes on a quarter hour
-# (UTC offsets are multiples of 15 minutes).
-_moment = ((None, None), None)
-QUARTER_HOUR = 900
-
-
-def _open_programs(now):
-    """(key, the published programs around taking applications, their compiled rules), from
-    this process's copy while the catalog stamp and the window of dates stay the same.
-
-    Loading 2,000 programs with their lists costs far more than one query, so the copy is
-    reused while the catalog stamp (that one query) is unchanged. The stamp is read before
-    the programs: an edit that commits in between leaves a copy tagged with the older
-    stamp, reloaded next time.
-    """
-    global _compiled
-    stamp = CatalogVersion.current()
-    key = (stamp, local_dates_anywhere(now))
-    cached_key, programs, rules = _compiled
-    if stamp is None or cached_key != key:
-        programs = tuple(
-            load_rule_lists(
-                Program.objects.published()
-                .around_taking_applications(now)
-                .select_related("authority")
-                .only(*rule_fields(), *CARD_FIELDS)
-                .prefetch_related(*prefetch_for_rules(ticks=False))
-            )
-        )
-        rules = CompiledRules(programs)
-        _compiled = (key, programs, rules)
-    return (key if stamp is not None else None), programs, rules
 
 
 class OpenCatalog:
     """What one self-check request judges: this process's copy of the open programs (one
-    query for the catalog stamp) with their compiled rules, the questions they ask and the
-    rankings by profile, each kept while neither the catalog nor any zone's date has
-    changed."""
+    query for the catalog stamp) with their compiled rules, the questions they ask, the
+    choices the form offers and the rankings by profile, each kept while neither the catalog
+    nor any zone's date has changed.
+
+    The stamp is read before the programs: an edit that commits in between leaves a copy
+    tagged with the older stamp, reloaded next time.
+    """
 
     def __init__(self, now=None):
         self.now = now
-        self.key, self.programs, self.rules = _open_programs(now)
+        self.stamp = CatalogVersion.current()
+        # Without a stamp (no version row yet) nothing is kept.
+        self.key = None if self.stamp is None else (self.stamp, local_dates_anywhere(now))
+        self.programs, self.rules = _copy.get(self.key, now)
         self.moment = (now or timezone.now()).timestamp() // QUARTER_HOUR
 
     def taking(self):
         return [p for p in self.programs if p.takes_applications(self.now)]
 
+    def compute_today(self):
+        """Each zone's date ("todays"), the compiled numbers of the programs taking
+        applications ("among") and the questions they ask ("counts"), now."""
+        taking = self.taking()
+        return {
+            "todays": self.rules.todays(self.now),
+            "among": frozenset(self.rules.number[p.pk] for p in taking),
+            "counts": question_counts(taking),
+        }
+
     def _today(self):
-        """{"todays": each zone's date, "among": the compiled numbers of the programs taking
-        applications, "counts": the questions they ask}, at this quarter hour."""
-        global _moment
-        key, today = _moment
-        if self.key is None or key != (self.key, self.moment):
-            taking = self.taking()
-            today = {
-                "todays": self.rules.todays(self.now),
-                "among": frozenset(self.rules.number[p.pk] for p in taking),
-                "counts": question_counts(taking),
-            }
-            _moment = ((self.key, self.moment), today)
-        return today
+        return _moment.get(None if self.key is None else (self.key, self.moment), self)
 
     def questions(self):
         """{question: how many programs taking applications read its answer}."""
         return self._today()["counts"]
+
+    def choices(self):
+        """The sectors, qualifications and divisions the self-check offers (`Choices`)."""
+        return _form_choices.get(self.stamp)._replace(divisions=divisions(self.stamp))
 
     def ranking(self, profile):
         """The verdicts of `profile` for every program taking applications, best first (a
