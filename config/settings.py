@@ -96,6 +96,7 @@ TEMPLATES = [
                 "tracker.site.context",
                 "tracker.web.context_processors.unread_alerts",
             ],
+            "libraries": {"tracker": "tracker.web.tags"},
         },
     },
 ]

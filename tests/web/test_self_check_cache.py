@@ -15,6 +15,7 @@ from tests.web.test_self_check import liugang_answers, verdicts
 from tracker.interchange.resources import ProgramResource
 from tracker.models import CatalogVersion, Program, Sector
 from tracker.selectors import programs as program_selectors
+from tracker.selectors import regions as region_selectors
 from tracker.services.programs import clone_as_next_edition
 
 
@@ -23,7 +24,9 @@ def check(client, seeded, call_open, monkeypatch):
     """GET /check/ with 柳钢集团's answers; returns (the verdicts, the page, its queries).
 
     The test starts without a copy in this process, so its first check is a full load."""
-    monkeypatch.setattr(program_selectors, "_compiled", (None, ()))
+    for kept in (program_selectors._copy, program_selectors._moment,
+                 program_selectors._form_choices, region_selectors._divisions):
+        kept.clear()
     monkeypatch.setattr(program_selectors, "_rankings", OrderedDict())
 
     def get():
@@ -85,9 +88,10 @@ def test_a_second_check_reuses_the_copy_and_reads_only_the_stamp(check):
     _, _, cold = check()
     _, _, warm = check()
 
-    # The programs, their authorities, sectors, regions and milestones, and the rows of the
-    # thresholds, qualifications and conditions to confirm are not read again.
-    assert warm == cold - 7
+    # The programs, their authorities, sectors, regions and milestones, the rows of the
+    # thresholds, qualifications and conditions to confirm, and the sectors, qualifications
+    # and divisions the form offers are not read again.
+    assert warm == cold - 10
 
 
 def test_an_edit_of_the_program_form_reaches_the_next_check(check, admin_client, pilot_base):

@@ -4,9 +4,11 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from tracker.models import Region
+from tracker.models import CatalogVersion, Region
+from tracker.selectors import regions as region_selectors
+from tracker.selectors.programs import OpenCatalog
 from tracker.web.forms import OrganizationForm, SelfCheckForm
-from tracker.web.widgets import PlainSelect, RegionPicker
+from tracker.web.widgets import PlainCheckboxes, PlainSelect, RegionPicker
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +25,11 @@ def selected(html):
         choice = re.search(r"<option[^>]* selected>([^<]*)</option>", body)
         found[name] = choice.group(1) if choice else None
     return found
+
+
+def squeezed(html):
+    """`html` with each run of whitespace one space, and none between tags."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
 
 
 def test_an_organization_registered_in_a_county_shows_its_province_city_and_county(seeded):
@@ -50,11 +57,29 @@ def test_each_select_has_its_own_label(seeded):
 
 
 def test_without_a_choice_only_the_provinces_are_offered(seeded, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        html = str(SelfCheckForm()["region"])
+    choices = OpenCatalog().choices()
+    with django_assert_num_queries(0):
+        html = str(SelfCheckForm(choices=choices)["region"])
 
     assert html.count("<option") == 31 + 3  # the provinces, and "not given" in each select
     assert html.count(" hidden>") == 2  # the empty city and county selects
+
+
+def test_the_divisions_are_read_once_per_catalog_stamp(seeded, django_assert_num_queries):
+    region_selectors._divisions.clear()
+    # The stamp and every division.
+    with django_assert_num_queries(2):
+        first = str(OrganizationForm(initial={"region": "450202"})["region"])
+    # The stamp only.
+    with django_assert_num_queries(1):
+        again = str(OrganizationForm(initial={"region": "450202"})["region"])
+    # None when the form is given the divisions (the self-check's, kept with its copy).
+    choices = OpenCatalog().choices()
+    with django_assert_num_queries(0):
+        given = str(SelfCheckForm(initial={"region": "450202"}, choices=choices)["region"])
+
+    assert first == again == given
+    assert '<option value="450202" data-level="county" selected>' in first
 
 
 def test_a_municipality_offers_its_districts_in_the_county_select(seeded):
@@ -115,3 +140,26 @@ def test_the_plain_select_writes_the_markup_of_djangos_select(value):
 
     assert re.sub(r">\s+<", "><", django).strip() == plain
     assert "<script" not in plain and "Any &lt;kind&gt;" in plain
+
+
+@pytest.mark.parametrize("value", [[], ["a"], ["a", "g2"], None])
+def test_the_plain_checkboxes_write_the_markup_of_djangos_checkbox_list(value):
+    """Django's checkbox list markup, whitespace aside: option groups, the checked boxes,
+    attributes, and every label and value escaped."""
+    choices = [("a", "A & B"), ('Group "1"', [("g1", "G1"), ("g2", "G<2>")]), (3, "Three")]
+    attrs = {"id": "id_f", "class": "boxes", "data-x": 'say "hi"', "disabled": True}
+
+    plain = PlainCheckboxes(choices=choices).render("f", value, attrs)
+    django = forms.CheckboxSelectMultiple(choices=choices).render("f", value, attrs)
+
+    assert squeezed(plain) == squeezed(django)
+    assert "<script" not in plain and "G&lt;2&gt;" in plain
+
+
+def test_a_division_s_name_is_escaped_in_the_picker(seeded):
+    Region.objects.filter(code="450202").update(name_en="<b>Chengzhong</b>")
+    CatalogVersion.bump()  # a bulk update sends no signal
+
+    html = str(OrganizationForm(initial={"region": "450202"})["region"])
+
+    assert "&lt;b&gt;Chengzhong&lt;/b&gt;" in html and "<b>" not in html

@@ -7,13 +7,15 @@ the dashboard and the admin's impact preview.
 
 Modules: `findings` (what rules answer), `profile` (what they know of an applicant), `registry`
 (the Rule base class and what is derived from the rule classes), `rules` (one class per rule
-kind), `evaluation`, `impact` (what an edit of a program would change).
+kind), `evaluation`, `ranking` (many programs ranked from their rules' outcomes alone, without
+a finding), `impact` (what an edit of a program would change).
 """
 
 from tracker.eligibility import rules  # noqa: F401  (registers the rule classes, in order)
 from tracker.eligibility.evaluation import evaluate, rank, summary_for
 from tracker.eligibility.findings import Finding, Outcome, Summary, Verdict
 from tracker.eligibility.profile import Profile
+from tracker.eligibility.ranking import CompiledRules, Ranking
 from tracker.eligibility.registry import (
     RULES,
     admin_rows,
@@ -27,9 +29,11 @@ from tracker.eligibility.registry import (
 
 __all__ = [
     "RULES",
+    "CompiledRules",
     "Finding",
     "Outcome",
     "Profile",
+    "Ranking",
     "Summary",
     "Verdict",
     "admin_rows",

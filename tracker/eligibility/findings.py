@@ -36,6 +36,11 @@ class Summary(models.TextChoices):
 SUMMARY_RANK = {Summary.ELIGIBLE: 0, Summary.INCOMPLETE: 1, Summary.NOT_ELIGIBLE: 2}
 
 
+def deadline_order(program):
+    """The order of programs of one summary and priority score: the deadline first."""
+    return (program.deadline or datetime.date.max, program.slug)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One rule's answer. `label`, `requirement`, `reason` and `fix` are texts (str() them)."""
@@ -86,8 +91,7 @@ class Verdict:
         return sum(f.outcome == Outcome.PREFERRED for f in self.findings)
 
     def sort_key(self):
-        deadline = self.program.deadline or datetime.date.max
-        return (SUMMARY_RANK[self.summary], -self.priority_score, deadline, self.program.slug)
+        return (SUMMARY_RANK[self.summary], -self.priority_score, *deadline_order(self.program))
 
 
 class Text:

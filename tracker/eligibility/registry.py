@@ -33,8 +33,11 @@ def register(rule_class):
 class Rule:
     """One rule kind: judges a profile against one program's parameters.
 
-    `judge()` returns a Finding, or None when the program sets no such rule. A rule never
-    fails for want of input: what the profile does not say is *unknown*.
+    The rule decides in one place, `outcomes()`, from `compile()`'s plain values; `judge()`
+    only words the outcome it is given. Full verdicts (`findings()`) and the outcome-only
+    ranking of a whole catalog (`eligibility.ranking`) both read `outcomes()`, so they cannot
+    disagree. A rule never fails for want of input: what the profile does not say is
+    *unknown*.
     """
 
     key = ""
@@ -50,14 +53,35 @@ class Rule:
     # finding is `Verdict.materials`, apart from the findings the summary is made of.
     readiness = False
 
-    def judge(self, profile, program, today):
+    def compile(self, program):
+        """What the outcomes read of `program`, as hashable plain values (kinds, region code
+        prefixes, sector ids, thresholds, dates), or None when the program does not set the
+        rule. The self-check keeps them per catalog copy; programs with equal values share
+        one outcome."""
+        raise NotImplementedError
+
+    def outcome(self, profile, compiled, today):
+        """The outcome of the rule's one finding, from `compile()`'s values."""
+        raise NotImplementedError
+
+    def outcomes(self, profile, compiled, today):
+        """The outcome of each finding `findings()` gives, in its order (a rule kind entered
+        as rows, such as thresholds, gives one per row)."""
+        return (self.outcome(profile, compiled, today),)
+
+    def judge(self, profile, program, today, outcome, compiled):
+        """The rule's one Finding, worded for `outcome` (`compiled`: what it was decided on,
+        read from the program once)."""
         raise NotImplementedError
 
     def findings(self, profile, program, today):
-        """Every finding of this rule for `program`: one (judge's), none, or for a rule kind
-        entered as rows (thresholds, conditions) one per row."""
-        finding = self.judge(profile, program, today)
-        return [] if finding is None else [finding]
+        """Every finding of this rule for `program`: one (judge's), none when the program
+        does not set the rule, or one per row."""
+        compiled = self.compile(program)
+        if compiled is None:
+            return []
+        [outcome] = self.outcomes(profile, compiled, today)
+        return [self.judge(profile, program, today, outcome, compiled)]
 
     def questions(self, program):
         """The self-check questions (form field names) whose answers this rule reads for
@@ -84,6 +108,49 @@ class Rule:
         if not self.parameters:
             return []
         return [(*self.parameters, self.clause) if self.clause else self.parameters]
+
+
+class RowsRule(Rule):
+    """A rule kind entered as rows (thresholds, groups of qualifications, conditions): one
+    finding per row, each judged on the reference date: the deadline ("registered for a year
+    by the deadline", "valid at the deadline"), or today while no deadline is known."""
+
+    def rows(self, program):
+        """What the findings are about, in their order."""
+        raise NotImplementedError
+
+    def compile_row(self, row):
+        raise NotImplementedError
+
+    def row_outcome(self, profile, compiled_row, on):
+        raise NotImplementedError
+
+    def judge_row(self, profile, row, on, outcome):
+        raise NotImplementedError
+
+    def compile(self, program):
+        return self._compiled(program, self.rows(program))
+
+    def _compiled(self, program, rows):
+        return (program.deadline, tuple(map(self.compile_row, rows))) if rows else None
+
+    def outcomes(self, profile, compiled, today):
+        deadline, rows = compiled
+        on = deadline or today
+        return tuple(self.row_outcome(profile, row, on) for row in rows)
+
+    def findings(self, profile, program, today):
+        # The rows read once: a program loaded without its lists queries them.
+        rows = list(self.rows(program))
+        compiled = self._compiled(program, rows)
+        if compiled is None:
+            return []
+        on = program.deadline or today
+        outcomes = self.outcomes(profile, compiled, today)
+        return [
+            self.judge_row(profile, row, on, outcome)
+            for row, outcome in zip(rows, outcomes, strict=True)
+        ]
 
 
 class Match:

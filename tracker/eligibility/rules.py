@@ -13,7 +13,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from tracker.eligibility.findings import Amount, Day, Finding, Names, Outcome, Text, _
 from tracker.eligibility.profile import Profile
-from tracker.eligibility.registry import EVERYONE, NOBODY, Match, Rule, register
+from tracker.eligibility.registry import EVERYONE, NOBODY, Match, RowsRule, Rule, register
 from tracker.models import (
     Fact,
     FactThreshold,
@@ -33,14 +33,21 @@ KIND_UNKNOWN = Q(kind="")
 NO_SECTORS = ~Exists(Organization.sectors.through.objects.filter(organization=OuterRef("pk")))
 
 
-def _decide(finding, known, ok, params, unknown, passed, failed, fix):
-    """The usual three-way finding."""
+def _three_way(known, ok):
+    """The usual outcome: unknown without the input, else met or not."""
     if not known:
-        return Finding(**finding, outcome=Outcome.UNKNOWN, reason=unknown)
-    if ok:
-        return Finding(**finding, outcome=Outcome.PASS, reason=Text(passed, **params))
+        return Outcome.UNKNOWN
+    return Outcome.PASS if ok else Outcome.FAIL
+
+
+def _worded(finding, outcome, params, unknown, passed, failed, fix):
+    """The usual three-way finding, worded for `outcome`."""
+    if outcome == Outcome.UNKNOWN:
+        return Finding(**finding, outcome=outcome, reason=unknown)
+    if outcome == Outcome.PASS:
+        return Finding(**finding, outcome=outcome, reason=Text(passed, **params))
     return Finding(
-        **finding, outcome=Outcome.FAIL, reason=Text(failed, **params), fix=Text(fix, **params)
+        **finding, outcome=outcome, reason=Text(failed, **params), fix=Text(fix, **params)
     )
 
 
@@ -58,13 +65,29 @@ class DeadlineRule(Rule):
         )
         return [Prefetch(f"{prefix}milestones", queryset=stages, to_attr="applicant_stages")]
 
-    def judge(self, profile, program, today):
-        finding = dict(rule=self.key, label=_("Deadline"), citation=program.deadline_clause)
+    def compile(self, program):
+        # Every program has the rule (no deadline yet is *unknown*); of its stages, only
+        # whether the earliest has passed decides.
+        return program.deadline, min((m.due_on for m in program.applicant_stages), default=None)
+
+    def outcome(self, profile, compiled, today):
+        deadline, first_stage = compiled
+        if deadline is None:
+            return Outcome.UNKNOWN
+        if profile.submitted:
+            return Outcome.PASS
+        if today > deadline or (first_stage is not None and first_stage < today):
+            return Outcome.FAIL
+        return Outcome.PASS
+
+    def judge(self, profile, program, today, outcome, compiled):
+        finding = dict(
+            rule=self.key, label=_("Deadline"), citation=program.deadline_clause, outcome=outcome
+        )
         if program.deadline is None:
             return Finding(
                 **finding,
                 requirement=_("The program has not announced its dates yet."),
-                outcome=Outcome.UNKNOWN,
                 reason=_("No deadline is known yet."),
             )
         finding["requirement"] = Text(
@@ -73,28 +96,24 @@ class DeadlineRule(Rule):
             zone=program.zone_time,
         )
         if profile.submitted:
-            return Finding(
-                **finding, outcome=Outcome.PASS, reason=_("The application was submitted.")
-            )
-        if today > program.deadline:
+            return Finding(**finding, reason=_("The application was submitted."))
+        if outcome == Outcome.FAIL and today > program.deadline:
             return Finding(
                 **finding,
-                outcome=Outcome.FAIL,
                 reason=Text(
                     _("The deadline (%(date)s) has passed: this edition is closed."),
                     date=Day(program.deadline),
                 ),
                 fix=_("Watch for next year's edition of this program."),
             )
-        missed = [m for m in program.applicant_stages if m.due_on < today]
-        if missed:
+        if outcome == Outcome.FAIL:
+            missed = next(m for m in program.applicant_stages if m.due_on < today)
             return Finding(
                 **finding,
-                outcome=Outcome.FAIL,
                 reason=Text(
                     _("The step “%(step)s” was due on %(date)s and has passed."),
-                    step=missed[0],
-                    date=Day(missed[0].due_on),
+                    step=missed,
+                    date=Day(missed.due_on),
                 ),
                 fix=_("Ask the program's contact whether late entries are still accepted."),
             )
@@ -104,11 +123,11 @@ class DeadlineRule(Rule):
             reason = _("Today is the last day to submit.")
         else:
             reason = Text(_("%(days)d days until the deadline."), days=program.days_left(today))
-        return Finding(**finding, outcome=Outcome.PASS, reason=reason)
+        return Finding(**finding, reason=reason)
 
     def organizations(self, program, today):
         # The dates are the program's, the same for every organization: judged once.
-        outcome = self.judge(Profile(), program, today).outcome
+        outcome = self.outcome(Profile(), self.compile(program), today)
         if outcome == Outcome.FAIL:
             return Match(NOBODY, NOBODY)
         return Match(EVERYONE, EVERYONE if outcome == Outcome.UNKNOWN else NOBODY)
@@ -123,11 +142,14 @@ class KindRule(Rule):
     def questions(self, program):
         return ["kind"] if program.eligible_kinds else []
 
-    def judge(self, profile, program, today):
-        kinds = program.eligible_kinds
-        if not kinds:
-            return None
-        allowed = Names(OrganizationKind(k).label for k in kinds)
+    def compile(self, program):
+        return frozenset(program.eligible_kinds) or None
+
+    def outcome(self, profile, compiled, today):
+        return _three_way(profile.kind is not None, profile.kind in compiled)
+
+    def judge(self, profile, program, today, outcome, compiled):
+        allowed = Names(OrganizationKind(k).label for k in program.eligible_kinds)
         finding = dict(
             rule=self.key,
             label=_("Kind of organization"),
@@ -135,10 +157,9 @@ class KindRule(Rule):
             citation=program.kinds_clause,
         )
         known = profile.kind is not None
-        return _decide(
+        return _worded(
             finding,
-            known=known,
-            ok=profile.kind in kinds,
+            outcome,
             params={
                 "kind": OrganizationKind(profile.kind).label if known else "", "kinds": allowed
             },
@@ -174,10 +195,31 @@ class RegionRule(Rule):
     def questions(self, program):
         return ["region"] if program.eligible_regions else []
 
-    def judge(self, profile, program, today):
+    def compile(self, program):
+        return self._prefixes(program.eligible_regions)
+
+    @staticmethod
+    def _prefixes(regions):
+        # Containment by code prefix (`Region.contains`), tested in one `str.startswith`.
+        return tuple(sorted({region.prefix for region in regions})) or None
+
+    def outcome(self, profile, compiled, today):
+        # Called once per region programs name (hundreds), so written out.
+        if profile.region is None:
+            return Outcome.UNKNOWN
+        return Outcome.PASS if profile.region.code.startswith(compiled) else Outcome.FAIL
+
+    def findings(self, profile, program, today):
+        # The regions read once: those of a program loaded without `preload` are a query on
+        # each read.
         regions = program.eligible_regions
-        if not regions:
-            return None
+        compiled = self._prefixes(regions)
+        if compiled is None:
+            return []
+        [outcome] = self.outcomes(profile, compiled, today)
+        return [self.judge(profile, program, today, outcome, regions)]
+
+    def judge(self, profile, program, today, outcome, regions):
         names = Names(regions)
         finding = dict(
             rule=self.key,
@@ -187,11 +229,9 @@ class RegionRule(Rule):
             ),
             citation=program.region_clause,
         )
-        known = profile.region is not None
-        return _decide(
+        return _worded(
             finding,
-            known=known,
-            ok=known and any(region.contains(profile.region) for region in regions),
+            outcome,
             params={"region": profile.region, "regions": names},
             unknown=_("The region is not given."),
             passed=_("%(region)s lies in %(regions)s."),
@@ -233,11 +273,22 @@ class SectorRule(Rule):
     def questions(self, program):
         return ["sectors"] if program.priority_sector_ids else []
 
-    def judge(self, profile, program, today):
+    def compile(self, program):
         listed = program.priority_sector_ids
         if not listed:
             return None
-        required = program.sector_policy == Program.SectorPolicy.REQUIRED
+        return program.sector_policy == Program.SectorPolicy.REQUIRED, listed
+
+    def outcome(self, profile, compiled, today):
+        required, listed = compiled
+        if profile.sectors is None:
+            return Outcome.UNKNOWN
+        if listed.isdisjoint(sector.pk for sector in profile.sectors):
+            return Outcome.FAIL if required else Outcome.PASS
+        return Outcome.PASS if required else Outcome.PREFERRED
+
+    def judge(self, profile, program, today, outcome, compiled):
+        required, listed = compiled
         # The count, not the names: pages list the sectors beside the rule.
         if required:
             requirement = _("Only the %(n)d listed sectors may apply.")
@@ -250,36 +301,30 @@ class SectorRule(Rule):
             label=_("Sector"),
             requirement=Text(requirement, n=len(listed)),
             citation=program.sector_clause,
+            outcome=outcome,
         )
-        if profile.sectors is None:
-            return Finding(**finding, outcome=Outcome.UNKNOWN, reason=_("No sector is given."))
+        if outcome == Outcome.UNKNOWN:
+            return Finding(**finding, reason=_("No sector is given."))
         matched = Names(
             sorted((s for s in profile.sectors if s.pk in listed), key=lambda s: s.pk)
         )
-        if matched.items and required:
+        if outcome == Outcome.PREFERRED:
             return Finding(
                 **finding,
-                outcome=Outcome.PASS,
-                reason=Text(_("%(sectors)s may apply."), sectors=matched),
-            )
-        if matched.items:
-            return Finding(
-                **finding,
-                outcome=Outcome.PREFERRED,
                 reason=Text(
                     _("%(sectors)s: a priority sector of this program."), sectors=matched
                 ),
             )
-        if required:
+        if outcome == Outcome.FAIL:
             return Finding(
                 **finding,
-                outcome=Outcome.FAIL,
                 reason=_("None of the given sectors may apply."),
                 fix=_("Apply with work in one of the sectors this program lists."),
             )
+        if required:
+            return Finding(**finding, reason=Text(_("%(sectors)s may apply."), sectors=matched))
         return Finding(
             **finding,
-            outcome=Outcome.PASS,
             reason=_(
                 "The given sectors are not on the priority list: you may apply, without priority."
             ),
@@ -308,10 +353,15 @@ class CoBuilderRule(Rule):
     def questions(self, program):
         return ["partner_count"] if program.max_co_builders is not None else []
 
-    def judge(self, profile, program, today):
-        limit = program.max_co_builders
-        if limit is None:
-            return None
+    def compile(self, program):
+        return program.max_co_builders
+
+    def outcome(self, profile, compiled, today):
+        count = profile.co_builder_count
+        return _three_way(count is not None, count is not None and count <= compiled)
+
+    def judge(self, profile, program, today, outcome, compiled):
+        limit = compiled
         finding = dict(
             rule=self.key,
             label=_("Co-building units"),
@@ -321,10 +371,9 @@ class CoBuilderRule(Rule):
             citation=program.co_builder_clause,
         )
         count = profile.co_builder_count
-        return _decide(
+        return _worded(
             finding,
-            known=count is not None,
-            ok=count is not None and count <= limit,
+            outcome,
             params={"count": count, "limit": limit, "excess": (count or 0) - limit},
             unknown=_("The number of co-building units is not given."),
             passed=_("%(count)d co-building units, within the limit of %(limit)d."),
@@ -351,9 +400,19 @@ class PartnershipRule(Rule):
             return []
         return ["kind", "partner_kinds"]
 
-    def judge(self, profile, program, today):
-        if program.preferred_partnership != Program.Partnership.ACADEMIA_ENTERPRISE:
-            return None
+    def compile(self, program):
+        # The one partnership the rule knows: set or not.
+        return program.preferred_partnership == Program.Partnership.ACADEMIA_ENTERPRISE or None
+
+    def outcome(self, profile, compiled, today):
+        if profile.kind is None or profile.partner_kinds is None:
+            return Outcome.UNKNOWN
+        sides = {profile.kind, *profile.partner_kinds}
+        if OrganizationKind.ENTERPRISE in sides and sides & ACADEMIA:
+            return Outcome.PREFERRED
+        return Outcome.PASS
+
+    def judge(self, profile, program, today, outcome, compiled):
         finding = dict(
             rule=self.key,
             label=_("Joint application"),
@@ -362,29 +421,26 @@ class PartnershipRule(Rule):
                 "enterprise, either side leading."
             ),
             citation=program.partnership_clause,
+            outcome=outcome,
         )
-        if profile.kind is None or profile.partner_kinds is None:
+        if outcome == Outcome.UNKNOWN:
             return Finding(
                 **finding,
-                outcome=Outcome.UNKNOWN,
                 reason=_("The kinds of the applicant and its partners are not given."),
             )
-        sides = {profile.kind, *profile.partner_kinds}
-        has_enterprise = OrganizationKind.ENTERPRISE in sides
-        has_academia = bool(sides & ACADEMIA)
-        if has_enterprise and has_academia:
+        if outcome == Outcome.PREFERRED:
             return Finding(
                 **finding,
-                outcome=Outcome.PREFERRED,
                 reason=_(
                     "An enterprise and a research institution or university apply together."
                 ),
             )
-        if has_enterprise:
+        sides = {profile.kind, *profile.partner_kinds}
+        if OrganizationKind.ENTERPRISE in sides:
             fix = _(
                 "For priority, add a university or research institution as co-building unit."
             )
-        elif has_academia:
+        elif sides & ACADEMIA:
             fix = _("For priority, add an enterprise as co-building unit.")
         else:
             fix = _(
@@ -393,7 +449,6 @@ class PartnershipRule(Rule):
             )
         return Finding(
             **finding,
-            outcome=Outcome.PASS,
             reason=_("Not a research institution (university) and enterprise partnership: you "
                      "may apply, without this priority."),
             fix=fix,
@@ -424,18 +479,12 @@ def threshold_requirement(threshold):
                 **threshold_params(threshold))
 
 
-def _reference_date(program, today):
-    """The day a threshold or qualification is judged on: the deadline ("registered for a year
-    by the deadline", "valid at the deadline"), or today while no deadline is known."""
-    return program.deadline or today
-
-
 def full_years(since, on):
     return on.year - since.year - ((on.month, on.day) < (since.month, since.day))
 
 
 @register
-class FactThresholdRule(Rule):
+class FactThresholdRule(RowsRule):
     """"2024年主营业务收入不低于2000万元", "注册满1年": one finding per threshold row."""
 
     key = "facts"
@@ -465,17 +514,35 @@ class FactThresholdRule(Rule):
     def questions(self, program):
         return [self.question(t.fact, t.year) for t in program.fact_thresholds.all()]
 
-    def findings(self, profile, program, today):
-        on = _reference_date(program, today)
-        return [self.judge_threshold(profile, t, on) for t in program.fact_thresholds.all()]
+    def rows(self, program):
+        return program.fact_thresholds.all()
+
+    def compile_row(self, threshold):
+        at_least = threshold.bound == FactThreshold.Bound.AT_LEAST
+        return Fact(threshold.fact), threshold.year, at_least, threshold.value
+
+    def row_outcome(self, profile, compiled_row, on):
+        fact, year, at_least, value = compiled_row
+        given = self.given(profile, fact, year, on)
+        known = given is not None
+        return _three_way(known, known and (given >= value if at_least else given <= value))
+
+    @staticmethod
+    def given(profile, fact, year, on):
+        """The profile's figure for `fact` in `year` (full years registered on `on`), None
+        when not given."""
+        if fact == Fact.YEARS_REGISTERED:
+            return None if profile.registered_on is None else full_years(profile.registered_on, on)
+        given = profile.fact(fact, year)
+        return None if given is None else given[0]
 
     def organizations(self, program, today):
-        # Figures by year and their reference dates are judged in Python (`judge_threshold`),
+        # Figures by year and their reference dates are judged in Python (`row_outcome`),
         # on the organizations the other rules let through; a program without thresholds
         # keeps the whole match in SQL.
         return None if program.fact_thresholds.all() else Match.ALL
 
-    def judge_threshold(self, profile, threshold, on):
+    def judge_row(self, profile, threshold, on, outcome):
         fact = Fact(threshold.fact)
         at_least = threshold.bound == FactThreshold.Bound.AT_LEAST
         params = threshold_params(threshold)
@@ -486,20 +553,15 @@ class FactThresholdRule(Rule):
             citation=threshold.clause,
         )
         if fact == Fact.YEARS_REGISTERED:
-            given = profile.registered_on and full_years(profile.registered_on, on)
-            known = profile.registered_on is not None
             unknown = _("The date of registration is not given.")
         else:
-            given = profile.fact(fact, threshold.year)
-            known, given = given is not None, given and given[0]
             unknown = Text(_("%(fact)s%(in_year)s is not given."), **params)
-        ok = known and (given >= threshold.value if at_least else given <= threshold.value)
-        if known:
+        given = self.given(profile, fact, threshold.year, on)
+        if given is not None:
             params.update(given=Amount(given), gap=Amount(abs(given - threshold.value)))
-        return _decide(
+        return _worded(
             finding,
-            known=known,
-            ok=ok,
+            outcome,
             params=params,
             unknown=unknown,
             passed=_("You gave %(given)s %(unit)s: met."),
@@ -515,7 +577,7 @@ class FactThresholdRule(Rule):
 
 
 @register
-class QualificationRule(Rule):
+class QualificationRule(RowsRule):
     """"须为高新技术企业或专精特新企业": one finding per group of alternatives; a qualification
     that expires before the deadline does not count."""
 
@@ -530,17 +592,32 @@ class QualificationRule(Rule):
         return ["qualifications"] if program.qualification_requirements.all() else []
 
     def organizations(self, program, today):
-        # Validity dates against the reference date are judged in Python (`judge_group`).
+        # Validity dates against the reference date are judged in Python (`row_outcome`).
         return None if program.qualification_requirements.all() else Match.ALL
 
-    def findings(self, profile, program, today):
+    def rows(self, program):
+        """The requirement rows by group of alternatives, in group order."""
         groups = defaultdict(list)
         for row in program.qualification_requirements.all():
             groups[row.group].append(row)
-        on = _reference_date(program, today)
-        return [self.judge_group(profile, rows, on) for _group, rows in sorted(groups.items())]
+        return [rows for _group, rows in sorted(groups.items())]
 
-    def judge_group(self, profile, rows, on):
+    def compile_row(self, group):
+        return tuple(row.qualification_id for row in group)
+
+    @staticmethod
+    def held_and_valid(profile, ids, on):
+        """Those of qualification `ids` the profile holds, and those of them valid on `on`."""
+        held = [pk for pk in ids if pk in profile.qualifications]
+        return held, [pk for pk in held if (profile.qualifications[pk] or on) >= on]
+
+    def row_outcome(self, profile, ids, on):
+        if profile.qualifications is None:
+            return Outcome.UNKNOWN
+        _held, valid = self.held_and_valid(profile, ids, on)
+        return Outcome.PASS if valid else Outcome.FAIL
+
+    def judge_row(self, profile, rows, on, outcome):
         names = Names(row.qualification for row in rows)
         if len(rows) == 1:
             requirement = _("Hold %(names)s, valid on %(date)s.")
@@ -551,34 +628,29 @@ class QualificationRule(Rule):
             label=_("Qualification"),
             requirement=Text(requirement, names=names, date=Day(on)),
             citation=next((row.clause for row in rows if row.clause), ""),
+            outcome=outcome,
         )
-        if profile.qualifications is None:
-            return Finding(
-                **finding, outcome=Outcome.UNKNOWN, reason=_("Your qualifications are not given.")
-            )
-        held = [row for row in rows if row.qualification_id in profile.qualifications]
-        valid = [
-            row for row in held
-            if (profile.qualifications[row.qualification_id] or on) >= on
-        ]
-        if valid:
-            until = profile.qualifications[valid[0].qualification_id]
+        if outcome == Outcome.UNKNOWN:
+            return Finding(**finding, reason=_("Your qualifications are not given."))
+        by_id = {row.qualification_id: row.qualification for row in rows}
+        held, valid = self.held_and_valid(profile, list(by_id), on)
+        if outcome == Outcome.PASS:
+            until = profile.qualifications[valid[0]]
             reason = (
-                Text(_("%(name)s, valid until %(until)s."), name=valid[0].qualification,
+                Text(_("%(name)s, valid until %(until)s."), name=by_id[valid[0]],
                      until=Day(until))
                 if until
-                else Text(_("%(name)s is held."), name=valid[0].qualification)
+                else Text(_("%(name)s is held."), name=by_id[valid[0]])
             )
-            return Finding(**finding, outcome=Outcome.PASS, reason=reason)
+            return Finding(**finding, reason=reason)
         if held:
             params = {
-                "name": held[0].qualification,
-                "until": Day(profile.qualifications[held[0].qualification_id]),
+                "name": by_id[held[0]],
+                "until": Day(profile.qualifications[held[0]]),
                 "date": Day(on),
             }
             return Finding(
                 **finding,
-                outcome=Outcome.FAIL,
                 reason=Text(_("%(name)s expires on %(until)s, before %(date)s: it does not "
                               "count."), **params),
                 fix=Text(_("Renew %(name)s in time for %(date)s, then update its date in "
@@ -586,7 +658,6 @@ class QualificationRule(Rule):
             )
         return Finding(
             **finding,
-            outcome=Outcome.FAIL,
             reason=Text(_("None of %(names)s is held."), names=names),
             fix=Text(_("Obtain %(names)s first (one is enough), or watch for a program "
                        "without this condition."), names=names),
@@ -594,7 +665,7 @@ class QualificationRule(Rule):
 
 
 @register
-class ManualConditionRule(Rule):
+class ManualConditionRule(RowsRule):
     """Conditions the site cannot judge: each is shown with its clause and stays "not known
     yet" (never dropped, never a failure) until the applicant confirms it."""
 
@@ -611,30 +682,32 @@ class ManualConditionRule(Rule):
             return Match(EVERYONE, EVERYONE)
         return Match.ALL
 
-    def findings(self, profile, program, today):
+    def rows(self, program):
+        return program.manual_conditions.all()
+
+    def compile_row(self, condition):
+        return condition.pk
+
+    def row_outcome(self, profile, pk, on):
         confirmed = profile.confirmed_condition_ids or frozenset()
-        findings = []
-        for condition in program.manual_conditions.all():
-            finding = dict(
-                rule=self.key,
-                label=_("Please confirm yourself"),
-                requirement=condition.text,
-                citation=condition.clause,
-                confirm=condition.pk,
-            )
-            if condition.pk in confirmed:
-                findings.append(
-                    Finding(**finding, outcome=Outcome.PASS, reason=_("You confirmed this."))
-                )
-            else:
-                findings.append(Finding(
-                    **finding,
-                    outcome=Outcome.UNKNOWN,
-                    reason=_("The site cannot check this: read the clause and confirm it "
-                             "yourself."),
-                    fix=_("Tick “We meet this” on your application once you have checked it."),
-                ))
-        return findings
+        return Outcome.PASS if pk in confirmed else Outcome.UNKNOWN
+
+    def judge_row(self, profile, condition, on, outcome):
+        finding = dict(
+            rule=self.key,
+            label=_("Please confirm yourself"),
+            requirement=condition.text,
+            citation=condition.clause,
+            confirm=condition.pk,
+            outcome=outcome,
+        )
+        if outcome == Outcome.PASS:
+            return Finding(**finding, reason=_("You confirmed this."))
+        return Finding(
+            **finding,
+            reason=_("The site cannot check this: read the clause and confirm it yourself."),
+            fix=_("Tick “We meet this” on your application once you have checked it."),
+        )
 
 
 @register
@@ -649,19 +722,21 @@ class ChecklistRule(Rule):
         # Without ticks (the self-check) this rule reads no item.
         return [f"{prefix}checklist_items"] if ticks else []
 
-    def judge(self, profile, program, today):
+    def findings(self, profile, program, today):
+        # Readiness, which no summary reads: the outcome-only ranking never asks this rule,
+        # so it has no compiled form.
         if profile.ticked_item_ids is None:
-            return None
+            return []
         needed, missing = profile.checklist_progress(program.checklist_items.all())
         if not needed:
-            return None
+            return []
         finding = dict(
             rule=self.key,
             label=_("Materials and attestations"),
             requirement=_("Every required item on the checklist is ready."),
         )
         if missing:
-            return Finding(
+            return [Finding(
                 **finding,
                 outcome=Outcome.UNKNOWN,
                 reason=Text(
@@ -672,9 +747,9 @@ class ChecklistRule(Rule):
                 ),
                 citation=missing[0].citation,
                 fix=_("Tick each item once it is ready."),
-            )
-        return Finding(
+            )]
+        return [Finding(
             **finding,
             outcome=Outcome.PASS,
             reason=Text(_("All %(total)d required items are ticked."), total=len(needed)),
-        )
+        )]

@@ -51,7 +51,7 @@ from tracker.models.programs import (
 from tracker.models.search import ListVisit, ProgramTerm
 from tracker.models.timezones import ZoneTime, local_date, validate_timezone_name
 from tracker.models.translated import localized
-from tracker.models.versions import CatalogVersion
+from tracker.models.versions import CatalogCopy, CatalogVersion
 from tracker.models.webhooks import Webhook, validate_webhook_url
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "Application",
     "Attachment",
     "Authority",
+    "CatalogCopy",
     "CatalogVersion",
     "ChecklistItem",
     "ChecklistTick",

@@ -59,3 +59,26 @@ class CatalogVersion(models.Model):
         version row exists."""
         row = cls.objects.filter(pk=cls.SINGLETON).values_list("stamp", "changed_at").first()
         return row or (None, None)
+
+
+class CatalogCopy:
+    """One value this process builds from the committed catalog and keeps while its key (the
+    catalog stamp, with whatever else the value depends on) stays the same; the next `get()`
+    with another key builds it again. Key and value are replaced together, so a thread never
+    pairs one key with another's value. A key of None (no version row yet) keeps nothing.
+    """
+
+    def __init__(self, build):
+        self.build = build
+        self._kept = (None, None)
+
+    def get(self, key, *args):
+        """The value for `key`, built with `build(*args)` unless kept."""
+        kept_key, value = self._kept
+        if key is None or kept_key != key:
+            value = self.build(*args)
+            self._kept = (key, value)
+        return value
+
+    def clear(self):
+        self._kept = (None, None)

@@ -4,31 +4,36 @@ self-check's candidates."""
 import datetime
 import re
 from collections import OrderedDict
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from tracker.eligibility import (
-    evaluate,
+    CompiledRules,
+    Ranking,
     load_rule_lists,
     prefetch_for_rules,
     question_counts,
-    rank,
     rule_fields,
 )
 from tracker.models import (
+    CatalogCopy,
     CatalogVersion,
     Program,
     ProgramSector,
     ProgramTerm,
+    Qualification,
     QualificationRequirement,
+    Sector,
 )
 from tracker.models.programs import TAKING_APPLICATIONS
 from tracker.models.search import facet
 from tracker.models.timezones import local_dates_anywhere
 from tracker.models.translated import chosen, reads_english
 from tracker.selectors.listing import query_words, word_matches
+from tracker.selectors.regions import divisions
 
 ProgramRegion = Program.regions.through
 
@@ -148,75 +153,103 @@ def program_for(user, slug):
     )
 
 
-# This process's compiled copy of the open programs' rules: (key, programs), the key being the
-# catalog stamp and the window of dates the copy was loaded for (see `CatalogVersion`). One
-# tuple, replaced whole, so a thread never pairs one copy's key with another's programs.
-_compiled = (None, ())
-# The rankings last asked for, by (copy key, quarter hour, profile), and the questions the
-# copy's programs ask (by copy key and quarter hour): judging 2,000 programs costs far more than
-# a page, and most visitors give one of a few profiles. Bounded: each ranking holds a verdict
-# per open program.
+class Choices(NamedTuple):
+    sectors: tuple
+    qualifications: tuple
+    divisions: object  # `selectors.regions.Divisions`
+
+
+def _load_open_programs(now):
+    """The published programs around taking applications at `now`, with what their rules
+    and cards read, and their compiled rules."""
+    programs = tuple(
+        load_rule_lists(
+            Program.objects.published()
+            .around_taking_applications(now)
+            .select_related("authority")
+            .only(*rule_fields(), *CARD_FIELDS)
+            .prefetch_related(*prefetch_for_rules(ticks=False))
+        )
+    )
+    return programs, CompiledRules(programs)
+
+
+def _choices():
+    return Choices(
+        sectors=tuple(Sector.objects.all()),
+        qualifications=tuple(Qualification.objects.all()),
+        divisions=None,
+    )
+
+
+# This process's copies, each tagged with the catalog stamp (see `CatalogVersion`). Loading
+# 2,000 programs with their lists costs far more than the one query for the stamp, so the copy
+# is reused while the stamp and the window of dates it was loaded for stay the same.
+_copy = CatalogCopy(_load_open_programs)
+# The copy at one quarter hour: each zone's date, the programs taking applications and the
+# questions they ask. Every zone's date changes on a quarter hour (UTC offsets are multiples
+# of 15 minutes).
+_moment = CatalogCopy(lambda catalog: catalog.compute_today())
+QUARTER_HOUR = 900
+# The self-check form's sectors and qualifications to choose from.
+_form_choices = CatalogCopy(_choices)
+# The rankings last asked for, by (copy key, quarter hour, profile): most visitors give one of
+# a few profiles, and a kept ranking keeps the verdicts of the pages already shown. Bounded.
 _rankings = OrderedDict()
 RANKINGS_KEPT = 16
-_questions = {}
-# Every zone's date changes on a quarter hour (UTC offsets are multiples of 15 minutes).
-QUARTER_HOUR = 900
-
-
-def _open_programs(now):
-    """(key, the published programs around taking applications), from this process's copy
-    while the catalog stamp and the window of dates stay the same.
-
-    Loading 2,000 programs with their lists costs far more than one query, so the copy is
-    reused while the catalog stamp (that one query) is unchanged. The stamp is read before
-    the programs: an edit that commits in between leaves a copy tagged with the older
-    stamp, reloaded next time.
-    """
-    global _compiled
-    stamp = CatalogVersion.current()
-    key = (stamp, local_dates_anywhere(now))
-    cached_key, programs = _compiled
-    if stamp is None or cached_key != key:
-        programs = tuple(
-            load_rule_lists(
-                Program.objects.published()
-                .around_taking_applications(now)
-                .select_related("authority")
-                .only(*rule_fields(), *CARD_FIELDS)
-                .prefetch_related(*prefetch_for_rules(ticks=False))
-            )
-        )
-        _compiled = (key, programs)
-    return (key if stamp is not None else None), programs
 
 
 class OpenCatalog:
     """What one self-check request judges: this process's copy of the open programs (one
-    query for the catalog stamp), with the questions they ask and the rankings by profile,
-    each kept while neither the catalog nor any zone's date has changed."""
+    query for the catalog stamp) with their compiled rules, the questions they ask, the
+    choices the form offers and the rankings by profile, each kept while neither the catalog
+    nor any zone's date has changed.
+
+    The stamp is read before the programs: an edit that commits in between leaves a copy
+    tagged with the older stamp, reloaded next time.
+    """
 
     def __init__(self, now=None):
         self.now = now
-        self.key, self.programs = _open_programs(now)
+        self.stamp = CatalogVersion.current()
+        # Without a stamp (no version row yet) nothing is kept.
+        self.key = None if self.stamp is None else (self.stamp, local_dates_anywhere(now))
+        self.programs, self.rules = _copy.get(self.key, now)
         self.moment = (now or timezone.now()).timestamp() // QUARTER_HOUR
 
     def taking(self):
         return [p for p in self.programs if p.takes_applications(self.now)]
 
+    def compute_today(self):
+        """Each zone's date ("todays"), the compiled numbers of the programs taking
+        applications ("among") and the questions they ask ("counts"), now."""
+        taking = self.taking()
+        return {
+            "todays": self.rules.todays(self.now),
+            "among": frozenset(self.rules.number[p.pk] for p in taking),
+            "counts": question_counts(taking),
+        }
+
+    def _today(self):
+        return _moment.get(None if self.key is None else (self.key, self.moment), self)
+
     def questions(self):
         """{question: how many programs taking applications read its answer}."""
-        if self.key is None or _questions.get("key") != (self.key, self.moment):
-            _questions.clear()
-            _questions.update(key=(self.key, self.moment), counts=question_counts(self.taking()))
-        return _questions["counts"]
+        return self._today()["counts"]
+
+    def choices(self):
+        """The sectors, qualifications and divisions the self-check offers (`Choices`)."""
+        return _form_choices.get(self.stamp)._replace(divisions=divisions(self.stamp))
 
     def ranking(self, profile):
-        """The verdicts of `profile` for every program taking applications, best first."""
+        """The verdicts of `profile` for every program taking applications, best first (a
+        `Ranking`: each verdict's findings are built when read)."""
         ranking_key = (self.key, self.moment, profile.key())
         if self.key is not None and ranking_key in _rankings:
             _rankings.move_to_end(ranking_key)
             return _rankings[ranking_key]
-        ranking = rank(evaluate(profile, p) for p in self.taking())
+        today = self._today()
+        ranking = Ranking(profile, self.rules, today["todays"], today["among"])
         if self.key is not None:
             _rankings[ranking_key] = ranking
             while len(_rankings) > RANKINGS_KEPT:

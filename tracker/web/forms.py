@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_noop, ngettext, pgettext_lazy
 
 from tracker import ids
 from tracker.eligibility import Profile
@@ -33,7 +33,7 @@ from tracker.models import (
 from tracker.models.facts import FIRST_FACT_YEAR, LAST_FACT_YEAR
 from tracker.selectors.organizations import member_organizations, trackable_organizations
 from tracker.validators import normalize_credit_code
-from tracker.web.widgets import PlainSelect, RegionField
+from tracker.web.widgets import PlainCheckboxes, PlainSelect, RegionField
 
 MAX_PARTNERS = 50
 
@@ -195,7 +195,7 @@ class SelfCheckForm(forms.Form):
     region = RegionField(label=_("Registered in"), required=False)
     sectors = ids.ModelMultipleChoiceField(
         label=_("Your sectors"), queryset=Sector.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PlainCheckboxes,
     )
     partner_count = forms.IntegerField(
         label=_("Number of co-building partners"),
@@ -209,7 +209,7 @@ class SelfCheckForm(forms.Form):
     )
     partner_kinds = forms.MultipleChoiceField(
         label=_("Your partners are"), choices=OrganizationKind.choices, required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PlainCheckboxes,
     )
     registered_on = forms.DateField(
         label=_("Registered on"), required=False, widget=DatePicker()
@@ -218,7 +218,7 @@ class SelfCheckForm(forms.Form):
         label=_("Qualifications you hold, valid at the deadline"),
         queryset=Qualification.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PlainCheckboxes,
     )
 
     # The basic questions, which are also what an organization's profile holds (saved from the
@@ -226,11 +226,17 @@ class SelfCheckForm(forms.Form):
     # program reads them today. Figures and qualifications are asked only when one does.
     BASIC_QUESTIONS = ("kind", "region", "sectors", "partner_count", "partner_kinds")
 
-    def __init__(self, *args, counts=None, **kwargs):
+    def __init__(self, *args, counts=None, choices=None, **kwargs):
         """`counts` ({question: programs it decides}) prunes and orders the questions; without
-        it every fixed question is asked, in the order above."""
+        it every fixed question is asked, in the order above. `choices`: the sectors,
+        qualifications and divisions to offer, as kept with the catalog copy
+        (`OpenCatalog.choices`); without it they are read per render."""
         super().__init__(*args, **kwargs)
         self.counts = counts
+        if choices is not None:
+            self.fields["sectors"].choices = [(s.pk, s) for s in choices.sectors]
+            self.fields["qualifications"].choices = [(q.pk, q) for q in choices.qualifications]
+            self.fields["region"].widget.divisions = choices.divisions
         if counts is None:
             return
         for question in counts:
@@ -242,10 +248,12 @@ class SelfCheckForm(forms.Form):
             key=lambda q: -counts[q],
         )
         self.fields = {question: self.fields[question] for question in asked}
+        # In the request's language now: a lazy plural is a new class per call, which cost
+        # more than the rest of the form.
         for question, field in self.fields.items():
             if counts[question]:
-                field.help_text = ngettext_lazy(
-                    "Decides %(n)d open program.", "Decides %(n)d open programs.", "n"
+                field.help_text = ngettext(
+                    "Decides %(n)d open program.", "Decides %(n)d open programs.", counts[question]
                 ) % {"n": counts[question]}
 
     @property
@@ -339,7 +347,7 @@ class OrganizationForm(ServiceErrorsMixin, forms.Form):
     region = RegionField(label=_label("region"), required=False)
     sectors = ids.ModelMultipleChoiceField(
         label=_label("sectors"), queryset=Sector.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PlainCheckboxes,
     )
     credit_code = forms.CharField(
         label=_label("credit_code"), required=False, max_length=40,
@@ -635,7 +643,14 @@ class SaveProfileForm(forms.Form):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = member_organizations(user).order_by("name_zh")
+        field = self.fields["organization"]
+        field.queryset = member_organizations(user).order_by("name_zh")
+        # The page shows the unbound form: its organizations read once, for whether to offer
+        # saving at all and as the choices (the queryset would be read again by each).
+        self.organizations = None
+        if not self.is_bound:
+            self.organizations = list(field.queryset)
+            field.choices = [(organization.pk, organization) for organization in self.organizations]
 
 
 class ConfirmationsForm(forms.Form):

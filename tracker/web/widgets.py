@@ -1,29 +1,31 @@
 """Form widgets of the site's own."""
 
+from html import escape
+
 from django import forms
-from django.db.models import Q
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Region
+from tracker.selectors.regions import divisions as region_divisions
 
 
 class PlainSelect(forms.Select):
     """Django's select, written in Python: rendering each option through the template engine
     cost the program list's filters (some 150 options) a quarter of the page. The same markup
-    as Django's select.html; every name, value and label goes through `escape`."""
+    as Django's select.html; every name, value and label goes through `escape` as text."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        parts = [f'<select name="{_text(widget["name"])}"{_attributes(widget["attrs"])}>']
         for group, options, _index in widget["optgroups"]:
             if group:
-                parts.append(f'<optgroup label="{escape(group)}">')
+                parts.append(f'<optgroup label="{_text(group)}">')
             parts.extend(
-                f'<option value="{escape(option["value"])}"{_attributes(option["attrs"])}>'
-                f'{escape(option["label"])}</option>'
+                f'<option value="{_text(option["value"])}"{_attributes(option["attrs"])}>'
+                f'{_text(option["label"])}</option>'
                 for option in options
             )
             if group:
@@ -35,9 +37,14 @@ class PlainSelect(forms.Select):
 def _attributes(attrs):
     """Django's attrs.html: in their order, True as a bare name, False left out."""
     return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"'
         for name, value in attrs.items() if value is not False
     )
+
+
+def _text(value):
+    """A value (a lazy label, a model choice's value …) escaped as text."""
+    return escape(str(value))
 
 
 class RegionPicker(forms.Widget):
@@ -49,15 +56,20 @@ class RegionPicker(forms.Widget):
     self-check answers at each step; an organization's region is valid at any level). A list of
     all ~3,200 divisions in one select would be too long to use. With regions.js, choosing a
     province or city fetches its children (views.regions.children) and fills the next select.
+
+    The options come from `divisions`, this process's copy of the divisions (a form that has
+    read the catalog stamp sets it; else it is looked up per render, one query), and are
+    written in Python: some 60 options through the template engine cost a tenth of the
+    self-check's page.
     """
 
-    template_name = "tracker/widgets/region_picker.html"
     use_fieldset = True
     levels = [
         (Region.Level.PROVINCE, _("Province")),
         (Region.Level.CITY, _("City")),
         (Region.Level.COUNTY, _("County / district")),
     ]
+    divisions = None
 
     class Media:
         js = [forms.Script("tracker/regions.js", defer=True)]
@@ -83,17 +95,21 @@ class RegionPicker(forms.Widget):
         )
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        path = self._path(value)
-        chosen = {region.level: region.code for region in path}
+        attrs = self.build_attrs(self.attrs, attrs)
+        divisions = self.divisions or region_divisions()
+        code = value.code if isinstance(value, Region) else str(value or "")
+        path = divisions.path(code)
+        chosen = {division.level: division.code for division in path}
+        # The provinces, and the children of the chosen province and city (a province's
+        # children are its cities, or its counties for a municipality like 北京).
         options = {level: [] for level, _label in self.levels}
-        # One query: the provinces, and the children of the chosen province and city (a
-        # province's children are its cities, or its counties for a municipality like 北京).
-        above = [region.pk for region in path if region.level != Region.Level.COUNTY]
-        for region in Region.objects.filter(Q(level=Region.Level.PROVINCE) | Q(parent__in=above)):
-            options[region.level].append(region)
-        base_id = context["widget"]["attrs"].get("id", f"id_{name}")
-        context["widget"]["selects"] = [
+        options[Region.Level.PROVINCE] = divisions.provinces
+        for above in path:
+            if above.level != Region.Level.COUNTY:
+                for division in divisions.children[above.code]:
+                    options[division.level].append(division)
+        base_id = attrs.get("id", f"id_{name}")
+        selects = [
             {
                 "name": f"{name}_{level}",
                 "id": f"{base_id}_{level}",
@@ -104,21 +120,72 @@ class RegionPicker(forms.Widget):
             }
             for level, label in self.levels
         ]
-        context["widget"]["children_url"] = reverse("tracker:region_children", args=["000000"])
-        return context
+        children_url = reverse("tracker:region_children", args=["000000"])
+        return {"widget": {"name": name, "attrs": attrs, "selects": selects,
+                           "children_url": children_url}}
 
-    @staticmethod
-    def _path(value):
-        """The chosen division and the ones above it, from the province down."""
-        code = value.code if isinstance(value, Region) else str(value or "")
-        path = []
-        if not code:
-            return path
-        region = Region.objects.select_related("parent__parent").filter(code=code).first()
-        while region is not None:
-            path.insert(0, region)
-            region = region.parent
-        return path
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        required = bool(widget["attrs"].get("required"))
+        not_given = escape(gettext("— not given —"))
+        parts = [
+            '<div class="region-picker" data-region-picker '
+            f'data-children-url="{escape(widget["children_url"])}">'
+        ]
+        for i, select in enumerate(widget["selects"]):
+            hidden = select["level"] != Region.Level.PROVINCE and not select["options"]
+            first = " required" if required and i == 0 else ""
+            parts.append(
+                f'<div class="region-level"{" hidden" if hidden else ""}>'
+                f'<label for="{escape(select["id"])}">{escape(str(select["label"]))}</label>'
+                f'<select name="{escape(select["name"])}" id="{escape(select["id"])}" '
+                f'data-level="{escape(select["level"])}"{first}>'
+                f'<option value="">{not_given}</option>'
+            )
+            parts.extend(
+                f'<option value="{escape(division.code)}" data-level="{escape(division.level)}"'
+                f'{" selected" if division.code == select["chosen"] else ""}>'
+                f"{escape(str(division))}</option>"
+                for division in select["options"]
+            )
+            parts.append("</select></div>")
+        parts.append("</div>")
+        return mark_safe("\n".join(parts))  # noqa: S308 (every piece escaped above)
+
+
+class PlainCheckboxes(forms.CheckboxSelectMultiple):
+    """Django's list of checkboxes, written in Python: through the template engine each box
+    is three templates, and the self-check's sectors alone cost a tenth of its page. The
+    markup of Django's multiple_input.html; every name, value and label is escaped."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        own = {key: widget["attrs"].get(key) for key in ("id", "class")}
+        parts = [f"<div{_attributes({k: v for k, v in own.items() if v})}>"]
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(f"\n  <div><label>{escape(str(group))}</label>")
+            for option in options:
+                option_id = option["attrs"].get("id")
+                label_for = f' for="{escape(option_id)}"' if option_id else ""
+                parts.append(
+                    f"<div>\n    <label{label_for}>"
+                    f'<input type="{escape(option["type"])}" name="{escape(option["name"])}"'
+                    f' value="{escape(str(option["value"]))}"{_attributes(option["attrs"])}> '
+                    f'{escape(str(option["label"]))}</label></div>'
+                )
+            if group:
+                parts.append("\n  </div>")
+        parts.append("\n</div>")
+        return mark_safe("".join(parts))  # noqa: S308 (every piece escaped above)
+
+
+def _attributes(attrs):
+    """Django's attrs.html: in their order, True as a bare name, False left out."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items() if value is not False
+    )
 
 
 class RegionField(forms.ModelChoiceField):

@@ -20,7 +20,9 @@ SELF_CHECK_PAGE_SIZE = 20
 def self_check(request):
     # The open programs' rules decide which questions are asked.
     catalog = OpenCatalog()
-    form = SelfCheckForm(request.GET or None, counts=catalog.questions())
+    form = SelfCheckForm(
+        request.GET or None, counts=catalog.questions(), choices=catalog.choices()
+    )
     ctx = {"form": form, "page": None}
     if form.is_valid():
         profile = form.profile()
