@@ -100,18 +100,23 @@ def measure(client, url, runs):
 def measure_against(client, url, baseline, runs):
     """(median of `url`, median of `baseline`, queries of `url`), the two requested in turn:
     on a shared machine the speed drifts within a run, and a baseline timed minutes before
-    the page would carry that drift into the ratio."""
+    the page would carry that drift into the ratio. `url`: a path, or a function giving the
+    path of each request in turn (for a page that must not meet a request it has answered
+    before)."""
+    next_url = url if callable(url) else lambda: url
     for _ in range(3):
-        assert client.get(url).status_code == 200, url
+        path = next_url()
+        assert client.get(path).status_code == 200, path
         client.get(baseline)
     times, baseline_times = [], []
     for _ in range(runs):
-        for target, found in ((baseline, baseline_times), (url, times)):
+        for target, found in ((lambda: baseline, baseline_times), (next_url, times)):
+            path = target()
             start = time.perf_counter()
-            client.get(target)
+            client.get(path)
             found.append(time.perf_counter() - start)
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+        client.get(next_url())
     return statistics.median(times), statistics.median(baseline_times), len(queries)
 
 
