@@ -4,18 +4,22 @@ Python.
 A verdict's findings are listed on every result card of the self-check (20 cards of half a
 dozen findings a page), on the firm's application cards and on the printable statement.
 Through the template engine a finding (a badge, three or four translated texts, the notice's
-clause) cost about a tenth of a millisecond, so the cards of one self-check page took three
-times the site's whole empty page; in Python it is a fraction of that. Django's admin renders
-the rows of its change lists in Python for the same reason (`admin_list.items_for_result`).
+clause) cost about a tenth of a millisecond, and a card's title, dates and summary as much
+again, so the cards of one self-check page took three times the site's whole empty page; in
+Python it is a fraction of that. Django's admin renders the rows of its change lists in Python
+for the same reason (`admin_list.items_for_result`).
 """
 
 from html import escape
 
 from django import template
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from tracker.eligibility import Outcome
+from tracker.eligibility import Outcome, Summary
 
 register = template.Library()
 
@@ -60,3 +64,56 @@ def finding_items(findings, confirm_for=None, with_requirement=False):
         parts.append("</li>")
         items.append("\n".join(parts))
     return mark_safe("\n".join(items))  # noqa: S308 (every text escaped by _text)
+
+
+@register.simple_tag
+def verdict_summary(verdict):
+    """"Eligibility: <badge>", then the priority signals in the applicant's favour (or that
+    would count were the unmet rules fixed). Priority only counts for an application that may
+    go ahead: it is secondary, plain text below the verdict, not a second badge competing
+    with it."""
+    summary = verdict.summary
+    html = (
+        f'<p class="summary">{_text(_("Eligibility:"))} '
+        f'<span class="badge {_text(summary)}">{_text(Summary(summary).label)}</span></p>'
+    )
+    if score := verdict.priority_score:
+        if summary == Summary.NOT_ELIGIBLE:
+            line = ngettext(
+                "Were the unmet rules fixed, %(score)s priority signal would count.",
+                "Were the unmet rules fixed, %(score)s priority signals would count.",
+                score,
+            )
+        else:
+            line = ngettext(
+                "%(score)s priority signal in your favour.",
+                "%(score)s priority signals in your favour.",
+                score,
+            )
+        html += f'\n  <p class="meta priority">{_text(line % {"score": score})}</p>'
+    return mark_safe(html)  # noqa: S308 (every text escaped by _text)
+
+
+@register.simple_tag
+def result_cards(verdicts):
+    """The self-check's result cards: each program's title (linked) and issuer, its deadline
+    and its verdict with the findings."""
+    cards = []
+    for verdict in verdicts:
+        program = verdict.program
+        demo = (
+            f' <span class="badge demo">{_text(_("Example data"))}</span>'
+            if program.is_demo else ""
+        )
+        deadline = date_format(program.deadline, "DATE_FORMAT") if program.deadline else ""
+        cards.append(
+            '<article class="card">\n'
+            f'  <h3><a href="{_text(reverse("tracker:program", args=[program.slug]))}">'
+            f"{_text(program.title)}</a>{demo}</h3>\n"
+            f'  <div class="meta">{_text(program.authority)} · {_text(_("Deadline"))} '
+            f"{_text(deadline)}</div>\n"
+            f'  <div class="verdict">\n  {verdict_summary(verdict)}\n'
+            f'  <ul class="findings">\n{finding_items(verdict.findings)}\n  </ul>\n  </div>\n'
+            "</article>"
+        )
+    return mark_safe("\n".join(cards))  # noqa: S308 (every text escaped by _text)
