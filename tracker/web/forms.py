@@ -191,6 +191,7 @@ class SelfCheckForm(forms.Form):
         label=_("Your organization is"),
         choices=[("", _("— not given —")), *OrganizationKind.choices],
         required=False,
+        widget=PlainSelect,
     )
     region = RegionField(label=_("Registered in"), required=False)
     sectors = ids.ModelMultipleChoiceField(

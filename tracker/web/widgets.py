@@ -127,25 +127,25 @@ class RegionPicker(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         required = bool(widget["attrs"].get("required"))
-        not_given = escape(gettext("— not given —"))
+        not_given = _text(gettext("— not given —"))
         parts = [
             '<div class="region-picker" data-region-picker '
-            f'data-children-url="{escape(widget["children_url"])}">'
+            f'data-children-url="{_text(widget["children_url"])}">'
         ]
         for i, select in enumerate(widget["selects"]):
             hidden = select["level"] != Region.Level.PROVINCE and not select["options"]
             first = " required" if required and i == 0 else ""
             parts.append(
                 f'<div class="region-level"{" hidden" if hidden else ""}>'
-                f'<label for="{escape(select["id"])}">{escape(str(select["label"]))}</label>'
-                f'<select name="{escape(select["name"])}" id="{escape(select["id"])}" '
-                f'data-level="{escape(select["level"])}"{first}>'
+                f'<label for="{_text(select["id"])}">{_text(select["label"])}</label>'
+                f'<select name="{_text(select["name"])}" id="{_text(select["id"])}" '
+                f'data-level="{_text(select["level"])}"{first}>'
                 f'<option value="">{not_given}</option>'
             )
             parts.extend(
-                f'<option value="{escape(division.code)}" data-level="{escape(division.level)}"'
+                f'<option value="{_text(division.code)}" data-level="{_text(division.level)}"'
                 f'{" selected" if division.code == select["chosen"] else ""}>'
-                f"{escape(str(division))}</option>"
+                f"{_text(division)}</option>"
                 for division in select["options"]
             )
             parts.append("</select></div>")
@@ -164,28 +164,20 @@ class PlainCheckboxes(forms.CheckboxSelectMultiple):
         parts = [f"<div{_attributes({k: v for k, v in own.items() if v})}>"]
         for group, options, _index in widget["optgroups"]:
             if group:
-                parts.append(f"\n  <div><label>{escape(str(group))}</label>")
+                parts.append(f"\n  <div><label>{_text(group)}</label>")
             for option in options:
                 option_id = option["attrs"].get("id")
-                label_for = f' for="{escape(option_id)}"' if option_id else ""
+                label_for = f' for="{_text(option_id)}"' if option_id else ""
                 parts.append(
                     f"<div>\n    <label{label_for}>"
-                    f'<input type="{escape(option["type"])}" name="{escape(option["name"])}"'
-                    f' value="{escape(str(option["value"]))}"{_attributes(option["attrs"])}> '
-                    f'{escape(str(option["label"]))}</label></div>'
+                    f'<input type="{_text(option["type"])}" name="{_text(option["name"])}"'
+                    f' value="{_text(option["value"])}"{_attributes(option["attrs"])}> '
+                    f'{_text(option["label"])}</label></div>'
                 )
             if group:
                 parts.append("\n  </div>")
         parts.append("\n</div>")
         return mark_safe("".join(parts))  # noqa: S308 (every piece escaped above)
-
-
-def _attributes(attrs):
-    """Django's attrs.html: in their order, True as a bare name, False left out."""
-    return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
-        for name, value in attrs.items() if value is not False
-    )
 
 
 class RegionField(forms.ModelChoiceField):
