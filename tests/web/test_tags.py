@@ -74,3 +74,11 @@ def test_an_open_application_s_card_has_the_box_confirming_a_condition(status, o
 
 def test_the_self_check_has_no_box_to_confirm():
     assert "<input" not in rendered(condition(Outcome.UNKNOWN))
+
+
+def test_the_tags_words_read_in_chinese():
+    application = Application(pk=5, status=Application.Status.PREPARING)
+    with translation.override("zh-hans"):
+        html = rendered(condition(Outcome.UNKNOWN), application=application)
+
+    assert "我们符合此条件" in html and "处理建议：Tick it" in html and "通知原文：" in html

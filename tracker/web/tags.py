@@ -51,10 +51,11 @@ def finding_items(findings, confirm_for=None, with_requirement=False):
             parts.append(f'<div class="fix">{_text(fix)}</div>')
         if finding.confirm and confirming:
             checked = " checked" if finding.outcome == Outcome.PASS else ""
+            meet = _("We meet this")
             parts.append(
                 f'<label class="confirm"><input type="checkbox" name="conditions" '
                 f'value="{_text(finding.confirm)}" form="confirm-{_text(confirm_for.pk)}"'
-                f"{checked}> {_text(_('We meet this'))}</label>"
+                f"{checked}> {_text(meet)}</label>"
             )
         if finding.citation:
             citation = _("The notice says: “%(citation)s”") % {"citation": finding.citation}
@@ -72,9 +73,9 @@ def verdict_summary(verdict):
     would count were the unmet rules fixed). Priority only counts for an application that may
     go ahead: it is secondary, plain text below the verdict, not a second badge competing
     with it."""
-    summary = verdict.summary
+    summary, eligibility = verdict.summary, _("Eligibility:")
     html = (
-        f'<p class="summary">{_text(_("Eligibility:"))} '
+        f'<p class="summary">{_text(eligibility)} '
         f'<span class="badge {_text(summary)}">{_text(Summary(summary).label)}</span></p>'
     )
     if score := verdict.priority_score:
@@ -98,19 +99,19 @@ def verdict_summary(verdict):
 def result_cards(verdicts):
     """The self-check's result cards: each program's title (linked) and issuer, its deadline
     and its verdict with the findings."""
+    # The words every card repeats, translated once (xgettext finds no call inside an
+    # f-string).
+    example, deadline_label = _("Example data"), _("Deadline")
     cards = []
     for verdict in verdicts:
         program = verdict.program
-        demo = (
-            f' <span class="badge demo">{_text(_("Example data"))}</span>'
-            if program.is_demo else ""
-        )
+        demo = f' <span class="badge demo">{_text(example)}</span>' if program.is_demo else ""
         deadline = date_format(program.deadline, "DATE_FORMAT") if program.deadline else ""
         cards.append(
             '<article class="card">\n'
             f'  <h3><a href="{_text(reverse("tracker:program", args=[program.slug]))}">'
             f"{_text(program.title)}</a>{demo}</h3>\n"
-            f'  <div class="meta">{_text(program.authority)} · {_text(_("Deadline"))} '
+            f'  <div class="meta">{_text(program.authority)} · {_text(deadline_label)} '
             f"{_text(deadline)}</div>\n"
             f'  <div class="verdict">\n  {verdict_summary(verdict)}\n'
             f'  <ul class="findings">\n{finding_items(verdict.findings)}\n  </ul>\n  </div>\n'
