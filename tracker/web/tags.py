@@ -10,7 +10,6 @@ Python it is a fraction of that. Django's admin renders the rows of its change l
 for the same reason (`admin_list.items_for_result`).
 """
 
-from html import escape
 
 from django import template
 from django.urls import reverse
@@ -20,14 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker.eligibility import Outcome, Summary
+from tracker.web.widgets import escaped_text
 
 register = template.Library()
-
-
-def _text(value):
-    """`value` in words, escaped (the standard library's escape, as Django's is; called
-    directly, without the lazy-string check around Django's)."""
-    return escape(str(value))
 
 
 @register.simple_tag
@@ -40,27 +34,29 @@ def finding_items(findings, confirm_for=None, with_requirement=False):
     items = []
     for finding in findings:
         parts = [
-            f"<li><strong>{_text(finding.label)}</strong> "
-            f'<span class="badge {_text(finding.outcome)}">{_text(finding.outcome_label)}</span>'
+            f"<li><strong>{escaped_text(finding.label)}</strong> "
+            f'<span class="badge {escaped_text(finding.outcome)}">'
+            f"{escaped_text(finding.outcome_label)}</span>"
         ]
         if with_requirement:
-            parts.append(f"<div>{_text(finding.requirement)}</div>")
-        parts.append(f"<div>{_text(finding.reason)}</div>")
+            parts.append(f"<div>{escaped_text(finding.requirement)}</div>")
+        parts.append(f"<div>{escaped_text(finding.reason)}</div>")
         if finding.fix:
             fix = _("What to do: %(fix)s") % {"fix": finding.fix}
-            parts.append(f'<div class="fix">{_text(fix)}</div>')
+            parts.append(f'<div class="fix">{escaped_text(fix)}</div>')
         if finding.confirm and confirming:
             checked = " checked" if finding.outcome == Outcome.PASS else ""
             meet = _("We meet this")
             parts.append(
                 f'<label class="confirm"><input type="checkbox" name="conditions" '
-                f'value="{_text(finding.confirm)}" form="confirm-{_text(confirm_for.pk)}"'
-                f"{checked}> {_text(meet)}</label>"
+                f'value="{escaped_text(finding.confirm)}" '
+                f'form="confirm-{escaped_text(confirm_for.pk)}"'
+                f"{checked}> {escaped_text(meet)}</label>"
             )
         if finding.citation:
             citation = _("The notice says: “%(citation)s”") % {"citation": finding.citation}
             parts.append(
-                f'<blockquote class="citation" lang="zh-hans">{_text(citation)}</blockquote>'
+                f'<blockquote class="citation" lang="zh-hans">{escaped_text(citation)}</blockquote>'
             )
         parts.append("</li>")
         items.append("\n".join(parts))
@@ -75,8 +71,9 @@ def verdict_summary(verdict):
     with it."""
     summary, eligibility = verdict.summary, _("Eligibility:")
     html = (
-        f'<p class="summary">{_text(eligibility)} '
-        f'<span class="badge {_text(summary)}">{_text(Summary(summary).label)}</span></p>'
+        f'<p class="summary">{escaped_text(eligibility)} '
+        f'<span class="badge {escaped_text(summary)}">'
+        f"{escaped_text(Summary(summary).label)}</span></p>"
     )
     if score := verdict.priority_score:
         if summary == Summary.NOT_ELIGIBLE:
@@ -91,7 +88,7 @@ def verdict_summary(verdict):
                 "%(score)s priority signals in your favour.",
                 score,
             )
-        html += f'\n  <p class="meta priority">{_text(line % {"score": score})}</p>'
+        html += f'\n  <p class="meta priority">{escaped_text(line % {"score": score})}</p>'
     return mark_safe(html)  # noqa: S308 (every text escaped by _text)
 
 
@@ -105,14 +102,16 @@ def result_cards(verdicts):
     cards = []
     for verdict in verdicts:
         program = verdict.program
-        demo = f' <span class="badge demo">{_text(example)}</span>' if program.is_demo else ""
+        demo = (f' <span class="badge demo">{escaped_text(example)}</span>'
+                if program.is_demo else "")
         deadline = date_format(program.deadline, "DATE_FORMAT") if program.deadline else ""
         cards.append(
             '<article class="card">\n'
-            f'  <h3><a href="{_text(reverse("tracker:program", args=[program.slug]))}">'
-            f"{_text(program.title)}</a>{demo}</h3>\n"
-            f'  <div class="meta">{_text(program.authority)} · {_text(deadline_label)} '
-            f"{_text(deadline)}</div>\n"
+            f'  <h3><a href="{escaped_text(reverse("tracker:program", args=[program.slug]))}">'
+            f"{escaped_text(program.title)}</a>{demo}</h3>\n"
+            f'  <div class="meta">{escaped_text(program.authority)} · '
+            f"{escaped_text(deadline_label)} "
+            f"{escaped_text(deadline)}</div>\n"
             f'  <div class="verdict">\n  {verdict_summary(verdict)}\n'
             f'  <ul class="findings">\n{finding_items(verdict.findings)}\n  </ul>\n  </div>\n'
             "</article>"

@@ -19,13 +19,13 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{_text(widget["name"])}"{_attributes(widget["attrs"])}>']
+        parts = [f'<select name="{escaped_text(widget["name"])}"{_attributes(widget["attrs"])}>']
         for group, options, _index in widget["optgroups"]:
             if group:
-                parts.append(f'<optgroup label="{_text(group)}">')
+                parts.append(f'<optgroup label="{escaped_text(group)}">')
             parts.extend(
-                f'<option value="{_text(option["value"])}"{_attributes(option["attrs"])}>'
-                f'{_text(option["label"])}</option>'
+                f'<option value="{escaped_text(option["value"])}"{_attributes(option["attrs"])}>'
+                f'{escaped_text(option["label"])}</option>'
                 for option in options
             )
             if group:
@@ -37,13 +37,16 @@ class PlainSelect(forms.Select):
 def _attributes(attrs):
     """Django's attrs.html: in their order, True as a bare name, False left out."""
     return "".join(
-        f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"'
+        f" {escaped_text(name)}" if value is True
+        else f' {escaped_text(name)}="{escaped_text(value)}"'
         for name, value in attrs.items() if value is not False
     )
 
 
-def _text(value):
-    """A value (a lazy label, a model choice's value …) escaped as text."""
+def escaped_text(value):
+    """A value (a lazy label, a model choice's value …) escaped as text, with the standard
+    library's escape (Django's adds a lazy-string check around it): for HTML written in
+    Python, here and in `tracker.web.tags`."""
     return escape(str(value))
 
 
@@ -127,25 +130,26 @@ class RegionPicker(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         required = bool(widget["attrs"].get("required"))
-        not_given = _text(gettext("— not given —"))
+        not_given = escaped_text(gettext("— not given —"))
         parts = [
             '<div class="region-picker" data-region-picker '
-            f'data-children-url="{_text(widget["children_url"])}">'
+            f'data-children-url="{escaped_text(widget["children_url"])}">'
         ]
         for i, select in enumerate(widget["selects"]):
             hidden = select["level"] != Region.Level.PROVINCE and not select["options"]
             first = " required" if required and i == 0 else ""
             parts.append(
                 f'<div class="region-level"{" hidden" if hidden else ""}>'
-                f'<label for="{_text(select["id"])}">{_text(select["label"])}</label>'
-                f'<select name="{_text(select["name"])}" id="{_text(select["id"])}" '
-                f'data-level="{_text(select["level"])}"{first}>'
+                f'<label for="{escaped_text(select["id"])}">{escaped_text(select["label"])}</label>'
+                f'<select name="{escaped_text(select["name"])}" id="{escaped_text(select["id"])}" '
+                f'data-level="{escaped_text(select["level"])}"{first}>'
                 f'<option value="">{not_given}</option>'
             )
             parts.extend(
-                f'<option value="{_text(division.code)}" data-level="{_text(division.level)}"'
+                f'<option value="{escaped_text(division.code)}" '
+                f'data-level="{escaped_text(division.level)}"'
                 f'{" selected" if division.code == select["chosen"] else ""}>'
-                f"{_text(division)}</option>"
+                f"{escaped_text(division)}</option>"
                 for division in select["options"]
             )
             parts.append("</select></div>")
@@ -164,15 +168,16 @@ class PlainCheckboxes(forms.CheckboxSelectMultiple):
         parts = [f"<div{_attributes({k: v for k, v in own.items() if v})}>"]
         for group, options, _index in widget["optgroups"]:
             if group:
-                parts.append(f"\n  <div><label>{_text(group)}</label>")
+                parts.append(f"\n  <div><label>{escaped_text(group)}</label>")
             for option in options:
                 option_id = option["attrs"].get("id")
-                label_for = f' for="{_text(option_id)}"' if option_id else ""
+                label_for = f' for="{escaped_text(option_id)}"' if option_id else ""
                 parts.append(
                     f"<div>\n    <label{label_for}>"
-                    f'<input type="{_text(option["type"])}" name="{_text(option["name"])}"'
-                    f' value="{_text(option["value"])}"{_attributes(option["attrs"])}> '
-                    f'{_text(option["label"])}</label></div>'
+                    f'<input type="{escaped_text(option["type"])}" '
+                    f'name="{escaped_text(option["name"])}"'
+                    f' value="{escaped_text(option["value"])}"{_attributes(option["attrs"])}> '
+                    f'{escaped_text(option["label"])}</label></div>'
                 )
             if group:
                 parts.append("\n  </div>")
