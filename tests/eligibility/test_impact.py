@@ -22,7 +22,7 @@ def verdict_of(application, program):
 
     Reads the program's lists with `.all()`, as rule code must for the preview to see edits.
     """
-    co_builders = len(application.co_builders.all())
+    co_builders = len(application.co_builder_list)  # as `Profile.prefetch_for_application` loads it
     if program.max_co_builders is not None and co_builders > program.max_co_builders:
         return "not_eligible"
     organization = application.organization

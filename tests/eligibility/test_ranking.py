@@ -161,7 +161,7 @@ def test_the_catalog_sets_every_rule_kind_and_each_outcome_is_reachable(catalog)
     assert all(set_by.values())
 
 
-def test_the_outcome_only_ranking_agrees_with_full_verdicts(catalog):
+def test_the_outcome_only_ranking_and_standing_agree_with_full_verdicts(catalog):
     programs, sectors, qualifications = catalog
     rules = CompiledRules(programs)
     condition_ids = list(ManualCondition.objects.values_list("pk", flat=True))
@@ -187,6 +187,12 @@ def test_the_outcome_only_ranking_agrees_with_full_verdicts(catalog):
         ]
         # The verdicts it builds when read are the same, in the same order.
         assert [v.sort_key() for v in ranking] == [v.sort_key() for v in verdicts]
+        # And one program's standing alone (a dashboard line's) is its verdict's.
+        standings = (ranking_module.standing(profile, v.program, todays[v.program.timezone])
+                     for v in verdicts)
+        assert [(s.summary, s.priority_score) for s in standings] == [
+            (v.summary, v.priority_score) for v in verdicts
+        ]
         seen.update(
             (f.rule, f.outcome) for v in verdicts for f in v.findings
         )

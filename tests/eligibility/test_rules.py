@@ -97,7 +97,9 @@ def test_the_seed_application_is_eligible_once_its_materials_are_ticked(pilot_ba
         .get(program=pilot_base, organization__name_zh="柳钢集团")
     )
     set_ticked_items(application, pilot_base.checklist_items.all(), user=None)
-    application = Application.objects.prefetch_related("ticks").get(pk=application.pk)
+    application = Application.objects.prefetch_related(*Profile.prefetch_for_application()).get(
+        pk=application.pk
+    )
 
     verdict = evaluate(Profile.for_application(application), program=pilot_base)
 
@@ -396,8 +398,11 @@ def test_profile_for_application_counts_co_builders_and_their_kinds(pilot_base, 
     application = Application.objects.create(organization=liugang, program=next_year)
     add_co_builder(application, make_partner("广西大学"))
     add_co_builder(application, make_partner("某企业", kind=OrganizationKind.ENTERPRISE))
+    loaded = Application.objects.prefetch_related(*Profile.prefetch_for_application()).get(
+        pk=application.pk
+    )
 
-    profile = Profile.for_application(application)
+    profile = Profile.for_application(loaded)
 
     assert profile.co_builder_count == 2
     assert profile.partner_kinds == {OrganizationKind.UNIVERSITY, OrganizationKind.ENTERPRISE}

@@ -4,7 +4,13 @@
 import pytest
 from django.urls import reverse
 
-from tests.browser import ARTIFACTS, check_eligibility_as_liugang, launched, log_in_to_the_admin
+from tests.browser import (
+    ARTIFACTS,
+    check_eligibility_as_liugang,
+    launched,
+    log_in_to_the_admin,
+    shot,
+)
 from tracker.models import ChecklistTick, Contact, Reminder
 from tracker.notifications.tokens import unsubscribe_token
 
@@ -37,16 +43,20 @@ def visit_as_a_visitor_then_as_the_firm(browser, site):
     page.fill("#id_password", "pw")
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_url("**/my/")
+    shot(page, "dashboard")
+    # The dashboard lists the applications; the checklist and the forms are on each one's page.
+    page.locator("ol.application-lines h2 a").first.click()
+    page.wait_for_url("**/my/applications/*/")
     # The checkboxes sit in the list, outside the ticks form they belong to (form="…"): each
     # item also has its own form for who prepares it and its files.
     page.locator("ul.checklist").get_by_label("认定申报材料").check()
     page.locator("form[action$='/ticks/'] button[type=submit]").click()
-    page.wait_for_url("**/my/#application-*")
+    page.wait_for_url("**/my/applications/*/")
     assert page.locator("ul.checklist input[type=checkbox][form^='ticks-']").first.is_checked()
     # The result shows where the firm acted: in the card the page scrolled to, on screen.
     saved = page.locator("article.card .messages li", has_text="材料清单已保存")
     assert saved.evaluate("e => e.getBoundingClientRect().bottom <= window.innerHeight")
-    page.screenshot(path=ARTIFACTS / "dashboard.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "application-ticked.png", full_page=True)
 
     page.goto(f"{site}/programs/guangxi-pilot-base-2025/")
     page.screenshot(path=ARTIFACTS / "program.png", full_page=True)

@@ -38,6 +38,9 @@ def assign_and_upload(browser, site):
     page.fill("#id_password", "pw")
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_url("**/my/")
+    # The dashboard lists the applications; the checklist and the forms are on each one's page.
+    page.locator("ol.application-lines h2 a").first.click()
+    page.wait_for_url("**/my/applications/*/")
 
     item = page.locator("ul.checklist > li", has_text="认定申报材料")
     item.locator("summary").click()
@@ -48,7 +51,7 @@ def assign_and_upload(browser, site):
         files=[{"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     form.locator("button[type=submit]").click()
-    page.wait_for_url("**/my/#application-*")
+    page.wait_for_url("**/my/applications/*/")
 
     card = page.locator("article.card")
     card.locator(".messages li", has_text="认定申报材料").wait_for()

@@ -108,17 +108,17 @@ def track_and_add_partners(page, site):
     field.press("ArrowDown")
     field.press("Enter")  # picks the suggestion
     field.press("Enter")  # adds it
-    page.wait_for_url("**/my/#application-*")
+    page.wait_for_url("**/my/applications/*/")
     card.locator("ul.co-builders li", has_text="北京科技大学").wait_for()
     # Not in the database: the typed name comes back with the offer to enter it.
     card.locator("input[name=partner]").fill(NEW_PARTNER)
     card.locator("form.partner-search button[type=submit]").click()
-    page.wait_for_url("**/my/#application-*")
+    page.wait_for_url("**/my/applications/*/")
     card.locator(".new-partner[open]").wait_for()
     assert card.locator("input[name=name_zh]").input_value() == NEW_PARTNER
     card.locator("select[name=kind]").select_option("research_institute")
     card.locator(".new-partner button[type=submit]").click()
-    page.wait_for_url("**/my/#application-*")
+    page.wait_for_url("**/my/applications/*/")
     card.locator("ul.co-builders li", has_text=NEW_PARTNER).wait_for()
 
 
@@ -134,8 +134,15 @@ def confirm_as_the_partners_owner(browser, site):
     assert page.locator("#partnership-requests li", has_text=FIRM).count() == 0
 
 
-def give_the_item_to_the_teammate_with_a_file_and_tick(page, site):
+def open_the_application(page, site):
+    """From the dashboard's line of the firm's application to its page."""
     page.goto(f"{site}/my/")
+    page.locator("li.application-line", has_text=FIRM).locator("h2 a").click()
+    page.wait_for_url("**/my/applications/*/")
+
+
+def give_the_item_to_the_teammate_with_a_file_and_tick(page, site):
+    open_the_application(page, site)
     card = page.locator("article.card", has_text=FIRM)
     assert card.locator("ul.co-builders li", has_text="北京科技大学").locator(
         ".badge.confirmed"
@@ -148,17 +155,17 @@ def give_the_item_to_the_teammate_with_a_file_and_tick(page, site):
         {"name": "认定申报书.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     row.locator("form.item-form button[type=submit]").click()
-    page.wait_for_url("**/my/#application-*")
+    page.wait_for_url("**/my/applications/*/")
     card.locator(".messages li.success").wait_for()
     card.locator("ul.checklist").get_by_label(ITEM).check()
     card.locator("form[action$='/ticks/'] button[type=submit]").click()
-    page.wait_for_url("**/my/#application-*")
+    page.wait_for_url("**/my/applications/*/")
     assert card.locator("ul.checklist").get_by_label(ITEM).is_checked()
     shot(page, "onboarding-card")
 
 
 def the_teammate_sees_it(page, site):
-    page.goto(f"{site}/my/")
+    open_the_application(page, site)
     card = page.locator("article.card", has_text=FIRM)
     assert "认定申报书.pdf" in card.inner_html()
     assert TEAMMATE in card.locator("ul.checklist > li", has_text=ITEM).inner_text()
@@ -169,14 +176,14 @@ def submit_with_confirmation(page):
     page.reload()
     card = page.locator("article.card", has_text=FIRM)
     card.locator("form.status button[value=preparing]").click()
-    page.wait_for_url("**/my/#application-*")
+    page.wait_for_url("**/my/applications/*/")
     submit = card.locator("form.submit")
     submit.locator("button[type=submit]").click()
     # Without the confirmation box ticked, the browser refuses to send the form.
     assert submit.locator("input[name=confirm]:invalid").count() == 1
     submit.locator("input[name=confirm]").check()
     submit.locator("button[type=submit]").click()
-    page.wait_for_url("**/my/#application-*")
+    page.wait_for_url("**/my/applications/*/")
     card.locator("p.locked").wait_for()
     shot(page, "onboarding-submitted")
 

@@ -16,6 +16,9 @@ def add_partners(page, site, application_pk):
     page.fill("#id_password", "pw")
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_url("**/my/")
+    # The dashboard lists the applications; the checklist and the forms are on each one's page.
+    page.locator("ol.application-lines h2 a").first.click()
+    page.wait_for_url("**/my/applications/*/")
     field = page.locator(f"#partner-{application_pk}")
     field.press_sequentially("广西")
     page.locator(f"#suggestions-{application_pk} [role=option]").first.wait_for()
@@ -24,7 +27,7 @@ def add_partners(page, site, application_pk):
     field.press("ArrowDown")
     field.press("Enter")  # picks the highlighted suggestion
     field.press("Enter")  # submits the form
-    page.wait_for_url("**/my/#application-*")
+    page.wait_for_url("**/my/applications/*/")
     card = page.locator(f"#application-{application_pk}")
     card.locator("ul.co-builders li", has_text="广西大学").wait_for()
 
@@ -32,7 +35,7 @@ def add_partners(page, site, application_pk):
     page.fill(f"#new-name-{application_pk}", "柳州新材料中试研究院")
     page.select_option(f"#new-kind-{application_pk}", "research_institute")
     card.locator(".new-partner button[type=submit]").click()
-    page.wait_for_url("**/my/#application-*")
+    page.wait_for_url("**/my/applications/*/")
     page.locator(f"#application-{application_pk} li", has_text="柳州新材料中试研究院").wait_for()
     shot(page, "partners-added")
 

@@ -176,10 +176,13 @@ def condition(pilot_base):
     )
 
 
-def test_a_firm_confirms_a_condition_from_its_dashboard(owner, liugang, pilot_base, condition):
+def test_a_firm_confirms_a_condition_on_its_applications_page(
+    owner, liugang, pilot_base, condition
+):
     application = Application.objects.get(organization=liugang, program=pilot_base)
-    dashboard = owner.get("/my/").content.decode()
-    assert f'value="{condition.pk}" form="confirm-{application.pk}"' in dashboard
+    page = f"/my/applications/{application.pk}/"
+    box = f'value="{condition.pk}" form="confirm-{application.pk}"'
+    assert box in owner.get(page).content.decode()
 
     response = owner.post(
         f"/my/applications/{application.pk}/confirmations/", {"conditions": [condition.pk]}
@@ -188,7 +191,7 @@ def test_a_firm_confirms_a_condition_from_its_dashboard(owner, liugang, pilot_ba
     assert response.status_code == 302
     confirmation = ConditionConfirmation.objects.get()
     assert confirmation.confirmed_by.email == "liugang@example.com"
-    assert " checked>" in owner.get("/my/").content.decode()
+    assert " checked>" in owner.get(page).content.decode()
 
 
 def test_a_condition_of_another_program_cannot_be_confirmed(owner, liugang, pilot_base, condition):
@@ -199,7 +202,8 @@ def test_a_condition_of_another_program_cannot_be_confirmed(owner, liugang, pilo
     owner.post(f"/my/applications/{application.pk}/confirmations/", {"conditions": [other.pk]})
 
     assert not ConditionConfirmation.objects.exists()
-    assert "Those conditions are not this program" in owner.get("/my/").content.decode()
+    page = owner.get(f"/my/applications/{application.pk}/").content.decode()
+    assert "Those conditions are not this program" in page
 
 
 def test_another_firms_application_cannot_be_confirmed(
@@ -216,14 +220,15 @@ def test_another_firms_application_cannot_be_confirmed(
     assert not ConditionConfirmation.objects.exists()
 
 
-def test_the_facts_reach_the_dashboards_verdict(owner, liugang, pilot_base, call_open):
+def test_the_facts_reach_the_applications_verdict(owner, liugang, pilot_base, call_open):
     FactThreshold.objects.create(
         program=pilot_base, fact=Fact.MAIN_REVENUE, year=2024, value=2000,
         clause="2024年主营业务收入不低于2000万元",
     )
     owner.post(url(liugang), facts_post(rows=[("main_revenue", 2024, "1500")]))
+    application = Application.objects.get(organization=liugang, program=pilot_base)
 
-    dashboard = owner.get("/my/").content.decode()
+    page = owner.get(f"/my/applications/{application.pk}/").content.decode()
 
-    assert "You gave 1500 10,000 yuan, the limit is at least 2000 10,000 yuan." in dashboard
-    assert "2024年主营业务收入不低于2000万元" in dashboard
+    assert "You gave 1500 10,000 yuan, the limit is at least 2000 10,000 yuan." in page
+    assert "2024年主营业务收入不低于2000万元" in page

@@ -82,3 +82,24 @@ def test_the_tags_words_read_in_chinese():
         html = rendered(condition(Outcome.UNKNOWN), application=application)
 
     assert "我们符合此条件" in html and "处理建议：Tick it" in html and "通知原文：" in html
+
+
+def badge(status, days_left):
+    template = engines["django"].from_string("{% load tracker %}{% days_left_badge s d %}")
+    return template.render({"s": status, "d": days_left})
+
+
+@pytest.mark.parametrize(
+    ("status", "days_left", "html"),
+    [
+        ("open", 12, '<span class="badge open">Days left: 12</span>'),
+        ("closing", 0, '<span class="badge closing">Last day today</span>'),
+        ("upcoming", 30, '<span class="badge upcoming">Not open yet</span>'),
+        ("closed", -3, '<span class="badge closed">Closed</span>'),
+        ("draft", None, '<span class="badge draft">Dates not set</span>'),
+    ],
+)
+def test_the_deadline_badge_counts_days_only_while_applications_are_taken(
+    status, days_left, html
+):
+    assert badge(status, days_left) == html

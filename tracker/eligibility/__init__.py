@@ -15,7 +15,7 @@ from tracker.eligibility import rules  # noqa: F401  (registers the rule classes
 from tracker.eligibility.evaluation import evaluate, rank, summary_for
 from tracker.eligibility.findings import Finding, Outcome, Summary, Verdict
 from tracker.eligibility.profile import Profile
-from tracker.eligibility.ranking import CompiledRules, Ranking
+from tracker.eligibility.ranking import CompiledRules, Ranking, standing
 from tracker.eligibility.registry import (
     RULES,
     admin_rows,
@@ -45,5 +45,6 @@ __all__ = [
     "rank",
     "relations",
     "rule_fields",
+    "standing",
     "summary_for",
 ]

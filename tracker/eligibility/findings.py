@@ -60,6 +60,25 @@ class Finding:
         return Outcome(self.outcome).label
 
 
+def summary_of(outcomes):
+    """The Summary of a verdict whose findings have these `outcomes`: any failure makes it not
+    eligible, else anything unknown incomplete."""
+    if Outcome.FAIL in outcomes:
+        return Summary.NOT_ELIGIBLE
+    if Outcome.UNKNOWN in outcomes:
+        return Summary.INCOMPLETE
+    return Summary.ELIGIBLE
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A verdict's summary and priority score without its findings (`ranking.standing`):
+    what a line of the dashboard shows of it."""
+
+    summary: str
+    priority_score: int
+
+
 @dataclass
 class Verdict:
     program: object
@@ -70,12 +89,7 @@ class Verdict:
 
     @property
     def summary(self):
-        outcomes = {f.outcome for f in self.findings}
-        if Outcome.FAIL in outcomes:
-            return Summary.NOT_ELIGIBLE
-        if Outcome.UNKNOWN in outcomes:
-            return Summary.INCOMPLETE
-        return Summary.ELIGIBLE
+        return summary_of({f.outcome for f in self.findings})
 
     @property
     def confirmable(self):

@@ -46,7 +46,6 @@ def program_for_impact(pk):
 def tracked_applications(program):
     return (
         program.applications.pursued()
-        .select_related("organization__region")
         .prefetch_related(*Profile.prefetch_for_application())
         .order_by("organization__name_zh")
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, fields
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from tracker.models import CoBuilder, Membership, checklist_progress
+from tracker.models import CoBuilder, Membership, Organization, checklist_progress
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,24 @@ class Profile:
         )
 
     @staticmethod
-    def prefetch_for_application(prefix=""):
-        """What `for_application` reads, for Application querysets (`select_related` the
-        `organization__region` as well)."""
+    def prefetch_for_application():
+        """What `for_application` reads, for Application querysets (which must not
+        `select_related` the organization: it comes from this prefetch).
+
+        Each organization is loaded once with its lists, however many of the applications
+        are its own, and the application's own relations come as `to_attr` lists: for a plain
+        prefetch Django builds a related manager and a filtered queryset per application and
+        relation (about 0.1 ms each, a third of the dashboard's time for 50 applications of
+        one firm), for a list nothing."""
         return [
-            f"{prefix}organization__sectors",
             Prefetch(
-                f"{prefix}co_builders",
+                "organization",
+                queryset=Organization.objects.select_related("region").prefetch_related(
+                    "sectors", "facts", "held_qualifications"
+                ),
+            ),
+            Prefetch(
+                "co_builders",
                 # `partner_has_owner`: the card tells a unit nobody can confirm yet (no
                 # account) from one that waits for its owners; in the same query.
                 queryset=CoBuilder.objects.select_related("organization").annotate(
@@ -92,18 +103,18 @@ class Profile:
                         )
                     )
                 ),
+                to_attr="co_builder_list",
             ),
-            f"{prefix}ticks",
-            f"{prefix}organization__facts",
-            f"{prefix}organization__held_qualifications",
-            f"{prefix}confirmations",
+            Prefetch("ticks", to_attr="tick_list"),
+            Prefetch("confirmations", to_attr="confirmation_list"),
         ]
 
     @classmethod
     def for_application(cls, application):
-        """The lead organization with its co-builders and ticks, from prefetched relations."""
+        """The lead organization with its co-builders and ticks, as `prefetch_for_application`
+        loads them."""
         organization = application.organization
-        co_builders = application.co_builders.all()
+        co_builders = application.co_builder_list
         partners = [cb.organization for cb in co_builders]
         return cls(
             kind=organization.kind or None,
@@ -111,14 +122,14 @@ class Profile:
             sectors=frozenset(organization.sectors.all()) or None,
             partner_kinds=frozenset(p.kind for p in partners),
             co_builder_count=len(partners),
-            ticked_item_ids=frozenset(t.item_id for t in application.ticks.all()),
+            ticked_item_ids=frozenset(t.item_id for t in application.tick_list),
             co_builders_confirmed=any(cb.confirmed_at for cb in co_builders),
             submitted=application.is_submitted,
             facts={(f.fact, f.year): f.value for f in organization.facts.all()},
             registered_on=organization.registered_on,
             qualifications=held_qualifications(organization),
             confirmed_condition_ids=frozenset(
-                c.condition_id for c in application.confirmations.all()
+                c.condition_id for c in application.confirmation_list
             ),
         )
 

@@ -14,7 +14,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from tracker.eligibility.evaluation import evaluate
-from tracker.eligibility.findings import SUMMARY_RANK, Outcome, Summary, deadline_order
+from tracker.eligibility.findings import (
+    SUMMARY_RANK,
+    Outcome,
+    Standing,
+    Summary,
+    deadline_order,
+    summary_of,
+)
 from tracker.eligibility.registry import verdict_rules
 from tracker.models.timezones import local_date
 
@@ -92,6 +99,20 @@ def _raised(by_score, gained):
                 rest -= up
         raised[score] |= rest
     return raised
+
+
+def standing(profile, program, today=None):
+    """The summary and priority score of `evaluate(profile, program, today)` (a `Standing`),
+    from the verdict rules' outcomes, no finding worded: a finding's words cost more than its
+    outcome, and a list of applications shows only the summary."""
+    today = today or program.local_today()
+    outcomes = [
+        outcome
+        for rule in verdict_rules()
+        if (compiled := rule.compile(program)) is not None
+        for outcome in rule.outcomes(profile, compiled, today)
+    ]
+    return Standing(summary_of(outcomes), outcomes.count(Outcome.PREFERRED))
 
 
 class Ranking(Sequence):

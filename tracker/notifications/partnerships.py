@@ -68,8 +68,6 @@ def send_declined(application_id, partner_id):
         "partner": Organization.objects.get(pk=partner_id).name,
         "program": application.program.title,
         "submitted": application.is_locked,
-        "url": settings.SITE_URL
-        + reverse("tracker:dashboard")
-        + f"#application-{application.pk}",
+        "url": settings.SITE_URL + reverse("tracker:application", args=[application.pk]),
     }
     _send("partnership-declined", owner_emails(application.organization_id), ctx)

@@ -159,17 +159,20 @@ class Choices(NamedTuple):
     divisions: object  # `selectors.regions.Divisions`
 
 
+def _with_rule_lists(programs):
+    """`programs` (a queryset) with what their rules and cards read, rule lists loaded."""
+    return load_rule_lists(
+        programs.select_related("authority")
+        .only(*rule_fields(), *CARD_FIELDS)
+        .prefetch_related(*prefetch_for_rules(ticks=False))
+    )
+
+
 def _load_open_programs(now):
     """The published programs around taking applications at `now`, with what their rules
     and cards read, and their compiled rules."""
     programs = tuple(
-        load_rule_lists(
-            Program.objects.published()
-            .around_taking_applications(now)
-            .select_related("authority")
-            .only(*rule_fields(), *CARD_FIELDS)
-            .prefetch_related(*prefetch_for_rules(ticks=False))
-        )
+        _with_rule_lists(Program.objects.published().around_taking_applications(now))
     )
     return programs, CompiledRules(programs)
 
@@ -240,6 +243,17 @@ class OpenCatalog:
     def choices(self):
         """The sectors, qualifications and divisions the self-check offers (`Choices`)."""
         return _form_choices.get(self.stamp)._replace(divisions=divisions(self.stamp))
+
+    def judged(self, program_ids):
+        """{id: program} of `program_ids` with their rule lists (not their checklists): this
+        process's copy of those it holds, the others (closed or unpublished since an
+        application began tracking them) loaded from the database."""
+        number, held = self.rules.number, self.rules.programs
+        found = {pk: held[number[pk]] for pk in program_ids if pk in number}
+        if missing := set(program_ids) - found.keys():
+            loaded = _with_rule_lists(Program.objects.filter(pk__in=missing))
+            found.update((program.pk, program) for program in loaded)
+        return found
 
     def ranking(self, profile):
         """The verdicts of `profile` for every program taking applications, best first (a

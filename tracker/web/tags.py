@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker.eligibility import Outcome, Summary
+from tracker.notifications.emails import owner_name
 from tracker.web.widgets import escaped_text
 
 register = template.Library()
@@ -117,3 +118,105 @@ def result_cards(verdicts):
             "</article>"
         )
     return mark_safe("\n".join(cards))  # noqa: S308 (every text escaped by _text)
+
+
+@register.simple_tag
+def days_left_badge(status, days_left):
+    """The badge beside a deadline: the days left while the program takes applications,
+    otherwise where it stands (`Program.status_on()`)."""
+    if status in ("open", "closing"):
+        if days_left == 0:
+            text = _("Last day today")
+        else:
+            text = _("Days left: %(days)s") % {"days": days_left}
+    elif status == "upcoming":
+        text = _("Not open yet")
+    elif status == "closed":
+        text = _("Closed")
+    else:
+        text = _("Dates not set")
+    return mark_safe(  # noqa: S308 (escaped)
+        f'<span class="badge {escaped_text(status)}">{escaped_text(text)}</span>'
+    )
+
+
+@register.simple_tag
+def materials_line(materials):
+    """"Materials 3/7 · Next: <item>, due by <date>", or that every required item is ready
+    (`selectors.applications.Materials`); nothing for a program without a checklist."""
+    if not materials.total:
+        return ""
+    done = _("Materials %(done)s/%(total)s") % {"done": materials.done, "total": materials.total}
+    if (next_row := materials.next) is None:
+        rest = _("every required item is ready.")
+    else:
+        item = next_row.item.title
+        if next_row.owner:
+            rest = _("%(owner)s is responsible for %(item)s") % {
+                "owner": owner_name(next_row.owner), "item": item,
+            }
+        else:
+            rest = _("Next: %(item)s") % {"item": item}
+        if next_row.due_on:
+            date = date_format(next_row.due_on, "DATE_FORMAT")
+            rest += _(", due by %(date)s") % {"date": date}
+    return mark_safe(  # noqa: S308 (escaped)
+        f'<p class="materials"><strong>{escaped_text(done)}</strong> · {escaped_text(rest)}</p>'
+    )
+
+
+@register.simple_tag
+def application_lines(rows):
+    """The dashboard's line per application (`selectors.applications.dashboard_rows`): the
+    program (linked to the application's page, where its checklist and forms are), the lead
+    applicant, the status and deadline, the verdict's summary, the materials and the
+    co-building units, and the messages about it."""
+    words = {
+        "status": _("Status:"), "deadline": _("Deadline"), "example": _("Example data"),
+    }
+    lines = []
+    for row in rows:
+        application, program = row["application"], row["program"]
+        url = reverse("tracker:application", args=[application.pk])
+        told = "".join(
+            f'<li class="{escaped_text(m.level_tag)}">{escaped_text(m)}</li>'
+            for m in row.get("messages", [])
+        )
+        demo = (f' <span class="badge demo">{escaped_text(words["example"])}</span>'
+                if program.is_demo else "")
+        lead = _("Lead applicant: %(organization)s") % {"organization": application.organization}
+        deadline = (
+            f'{escaped_text(words["deadline"])} '
+            f'{escaped_text(date_format(program.deadline, "DATE_FORMAT"))} '
+            if program.deadline else ""
+        )
+        lines.append(
+            f'<li class="card application-line" id="application-{application.pk}">\n'
+            + (f'  <ul class="messages" role="status">{told}</ul>\n' if told else "")
+            + f'  <h2><a href="{escaped_text(url)}">{escaped_text(program.title)}</a>{demo}</h2>\n'
+            f'  <div class="meta">{escaped_text(lead)} · {escaped_text(words["status"])} '
+            f"<strong>{escaped_text(application.get_status_display())}</strong> · "
+            f'{deadline}{days_left_badge(row["status"], row["days_left"])}</div>\n'
+            f'  {verdict_summary(row["verdict"])}\n'
+            f'  {materials_line(row["materials"])}\n'
+            f'  <p class="meta">{escaped_text(co_builder_count(program, row))}</p>\n'
+            "</li>"
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 (every text escaped by _text)
+
+
+def co_builder_count(program, row):
+    """"Co-building units: 2 of at most 5 · 1 awaiting confirmation"."""
+    count, limit = row["co_builders"], program.max_co_builders
+    if limit is None:
+        text = _("Co-building units: %(count)s") % {"count": count}
+    else:
+        text = _("Co-building units: %(count)s of at most %(limit)s") % {
+            "count": count, "limit": limit,
+        }
+    if unconfirmed := row["unconfirmed"]:
+        waiting = ngettext(
+            "%(count)s awaiting confirmation", "%(count)s awaiting confirmation", unconfirmed
+        )
+        text += " · " + waiting % {"count": unconfirmed}
+    return text

@@ -16,7 +16,7 @@ from tracker.selectors.applications import (
     application_for,
     application_to_change,
     card,
-    dashboard_cards,
+    dashboard_rows,
     statement,
 )
 from tracker.selectors.organizations import (
@@ -36,21 +36,19 @@ from tracker.web.forms import (
     PartnerInviteForm,
     StatusForm,
 )
-from tracker.web.views.responses import back_to_dashboard, place_messages, private_page, tell
+from tracker.web.views.responses import back_to_application, place_messages, private_page, tell
 
 
 @private_page
 @login_required
 def dashboard(request):
-    cards = dashboard_cards(request.user)
+    rows = dashboard_rows(request.user)
     ctx = {
-        "cards": cards,
-        "messages": place_messages(request, cards),
+        "rows": rows,
+        "messages": place_messages(request, rows),
         "organizations": member_organizations(request.user),
         "partnership_requests": partnership_requests(request.user),
-        "kinds": OrganizationKind.choices,
     }
-    _place_partner_forms(request, cards)
     return render(request, "tracker/dashboard.html", ctx)
 
 
@@ -105,7 +103,7 @@ def application_ticks(request, pk):
         lambda data: services.set_ticked_items(application, data["items"], request.user),
         _("Checklist saved."),
     )
-    return back_to_dashboard(application)
+    return back_to_application(application)
 
 
 @private_page
@@ -119,7 +117,7 @@ def application_confirmations(request, pk):
         lambda data: services.set_confirmations(application, data["conditions"], request.user),
         _("Confirmations saved."),
     )
-    return back_to_dashboard(application)
+    return back_to_application(application)
 
 
 @private_page
@@ -133,12 +131,12 @@ def application_status(request, pk):
         lambda data: services.change_status(application, data["status"]),
         _("Status changed."),
     )
-    return back_to_dashboard(application)
+    return back_to_application(application)
 
 
-# A refused partner form comes back filled in: the dashboard is a list of cards and every
-# action redirects to its card, so the typed text waits in the session under the
-# application's id, and the next page showing that card takes it (once). The error is told
+# A refused partner form comes back filled in: every action redirects to the application's
+# page, so the typed text waits in the session under the application's id, and the next
+# page showing that card takes it (once). The error is told
 # to the card like every action's result, then moved beside the form (see below).
 PARTNER_FORMS = "partner_forms"
 
@@ -180,7 +178,7 @@ def _place_partner_forms(request, cards):
 def _add_partner(request, application, panel, form, action):
     if not _run(request, application, form, action, _("Co-building unit added.")):
         _keep_partner_form(request, application, panel, form)
-    return back_to_dashboard(application)
+    return back_to_application(application)
 
 
 @private_page
@@ -269,7 +267,7 @@ def co_builder_remove(request, pk, co_builder_pk):
         tell(request, application, messages.SUCCESS, _("Co-building unit removed."))
     except ValidationError as exc:
         tell(request, application, messages.ERROR, " ".join(exc.messages))
-    return back_to_dashboard(application)
+    return back_to_application(application)
 
 
 @private_page
@@ -287,7 +285,7 @@ def co_builder_invite(request, pk, co_builder_pk):
         lambda data: invite_partner_owner(co_builder, data["email"], request.user),
         _("An invitation was sent to %(email)s.") % {"email": form.data.get("email", "")},
     )
-    return back_to_dashboard(application)
+    return back_to_application(application)
 
 
 @private_page
@@ -305,7 +303,7 @@ def item_work(request, pk, item_pk):
         ),
         _("“%(item)s” saved.") % {"item": item},
     )
-    return back_to_dashboard(application)
+    return back_to_application(application)
 
 
 def _attachment_for(user, pk, attachment_pk):
@@ -343,4 +341,4 @@ def attachment_delete(request, pk, attachment_pk):
              _("“%(name)s” deleted.") % {"name": attachment.original_name})
     except ValidationError as exc:
         tell(request, application, messages.ERROR, " ".join(exc.messages))
-    return back_to_dashboard(application)
+    return back_to_application(application)

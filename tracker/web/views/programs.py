@@ -31,7 +31,7 @@ from tracker.web.forms import (
 from tracker.web.highlight import excerpt, highlight
 from tracker.web.views.responses import (
     PLAIN_TEXT,
-    back_to_dashboard,
+    back_to_application,
     ics_response,
     tell,
 )
@@ -138,7 +138,7 @@ def track(request, slug):
         organization=form.cleaned_data["organization"], program=program
     )
     tell(request, application, messages.SUCCESS, _("You now track this program."))
-    return back_to_dashboard(application)
+    return back_to_application(application)
 
 
 @login_required

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
 # For a firm's own pages and for the links whose address is the credential: neither the
@@ -13,24 +12,26 @@ private_page = cache_control(private=True, no_store=True)
 
 
 def anchor(application):
-    """The id of an application's card on the dashboard, and the tag of its messages."""
+    """The id of an application's card (on its page) and of its line (on the dashboard), and
+    the tag of its messages."""
     return f"application-{application.pk}"
 
 
-def back_to_dashboard(application):
-    return redirect(f"{reverse('tracker:dashboard')}#{anchor(application)}")
+def back_to_application(application):
+    """Where an action on an application returns: its page, where its forms are."""
+    return redirect("tracker:application", application.pk)
 
 
 def tell(request, application, level, text):
-    """A message about `application`, shown in its card: after the redirect to the card's
-    anchor, a message at the top of the page would be out of sight (on a phone by a screen
-    or more)."""
+    """A message about `application`, shown in its card, next to what was acted on: at the
+    top of the page it would be out of sight (on a phone by a screen or more) and read as
+    being about the whole page."""
     messages.add_message(request, level, text, extra_tags=anchor(application))
 
 
 def place_messages(request, cards):
-    """Put each pending message into the card it is about; return the others, for the top of
-    the page."""
+    """Put each pending message into the card (or dashboard line) it is about; return the
+    others, for the top of the page."""
     by_anchor = {anchor(card["application"]): card.setdefault("messages", []) for card in cards}
     general = []
     for message in messages.get_messages(request):
