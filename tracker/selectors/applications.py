@@ -68,7 +68,7 @@ LINE_FIELDS = (
 )
 
 
-def dashboard_rows(user, now=None):
+def dashboard_rows(user):
     """The dashboard's line per application, in a fixed number of queries however many there
     are: the summary of its verdict (a `Standing`: outcomes only, no finding worded), its
     dates, how far the materials are and the co-building units. What the line does not show
@@ -90,7 +90,7 @@ def dashboard_rows(user, now=None):
         .order_by(*DASHBOARD_ORDER)
     )
     program_ids = {a.program_id for a in applications}
-    judged = OpenCatalog(now).judged(program_ids) if applications else {}
+    judged = OpenCatalog().judged(program_ids) if applications else {}
     checklists = {}
     for item in ChecklistItem.objects.filter(program__in=program_ids):
         checklists.setdefault(item.program_id, []).append(item)
